@@ -1,0 +1,81 @@
+"""loket: the whole surface of the service on one screen. See README.md and openapi.yaml."""
+
+from chalice import Cron, Response
+from chalice.app import AuthRequest, AuthResponse
+
+from chalicelib.http import api
+from chalicelib.http.edge import Edge, LoketChalice, answer_other_methods, authorize
+
+app = LoketChalice(app_name="loket")
+edge = Edge(app)
+ANY_BODY = ["*/*"]  # the body must be JSON whatever it is labelled (curl -d says form-urlencoded)
+
+
+@app.authorizer()
+def bearer(auth_request: AuthRequest) -> AuthResponse:
+    return authorize(auth_request)
+
+
+# --- residents ------------------------------------------------------------------------------
+
+
+@app.route("/v1/health", methods=["GET"])
+def health() -> Response:
+    return edge(api.health)
+
+
+@app.route("/v1/status", methods=["POST"], content_types=ANY_BODY)
+def status() -> Response:
+    return edge(api.post_status)
+
+
+@app.route("/v1/quota", methods=["GET"])
+def quota() -> Response:
+    return edge(api.get_quota)
+
+
+@app.route("/v1/tickets", methods=["POST"], content_types=ANY_BODY)
+def tickets() -> Response:
+    return edge(api.post_ticket)
+
+
+# --- administrators and staff ---------------------------------------------------------------
+
+
+@app.route("/v1/admin/quota", methods=["GET"], authorizer=bearer)
+def admin_quota() -> Response:
+    return edge(api.admin_get_quota)
+
+
+@app.route("/v1/admin/quota/default", methods=["PUT"], authorizer=bearer, content_types=ANY_BODY)
+def admin_default_quota() -> Response:
+    return edge(api.put_default_quota)
+
+
+@app.route("/v1/admin/quota/{day}", methods=["PUT"], authorizer=bearer, content_types=ANY_BODY)
+def admin_day_quota(day: str) -> Response:
+    return edge(api.put_day_quota, day=day)
+
+
+@app.route("/v1/admin/applications", methods=["POST"], authorizer=bearer, content_types=ANY_BODY)
+def admin_applications() -> Response:
+    return edge(api.post_application)
+
+
+@app.route("/v1/admin/audit", methods=["GET"], authorizer=bearer)
+def admin_audit() -> Response:
+    return edge(api.get_audit)
+
+
+# --- events ---------------------------------------------------------------------------------
+
+
+@app.schedule(Cron(0, 17, "*", "*", "?", "*"), name="rollover")
+def rollover(event: object) -> dict:
+    from chalicelib.events import run_rollover
+
+    return run_rollover(event)
+
+
+# Wrong methods answer 405 from a route of ours, so API Gateway (which would say 403) agrees.
+answer_other_methods(app, edge)

@@ -1,0 +1,45 @@
+"""Applications for civil documents and the stages they move through."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+
+class Service(str, Enum):
+    EKTP = "ektp"
+    KK = "kk"
+    AKTA_LAHIR = "akta_lahir"
+    AKTA_MATI = "akta_mati"
+
+
+class Stage(str, Enum):
+    RECEIVED = "received"
+    RECORDED = "recorded"
+    VERIFYING = "verifying"
+    WAITING_BLANK = "waiting_blank"
+    PRINTING = "printing"
+    READY = "ready"
+    COLLECTED = "collected"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class Application:
+    """One service's stage for one NIK (held by its keyed hash, never in clear)."""
+
+    service: Service
+    stage: Stage
+    updated_at: datetime
+
+    def is_newer_than(self, other: Application | None) -> bool:
+        return other is None or self.updated_at > other.updated_at
+
+
+@dataclass(frozen=True)
+class Ticket:
+    site: str
+    service_day: str
+    number: int
+    nik_masked: str

@@ -1,0 +1,32 @@
+"""Event handlers that are not HTTP: the midnight rollover."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from chalicelib import runtime
+from chalicelib.core.service_day import service_day
+from chalicelib.logs import log
+from chalicelib.services.days import rollover
+from chalicelib.settings import settings
+
+
+def run_rollover(event: Any) -> dict[str, Any]:
+    """Prepare the service day that has just begun at every site.
+
+    The day is taken from the later of the event's scheduled time and now, so a delayed
+    or repeated invocation prepares the right day, and an early one never the old day.
+    """
+    config = settings()
+    instant = runtime.now()
+    scheduled = getattr(event, "time", None) or (event.get("time") if isinstance(event, dict) else None)
+    if isinstance(scheduled, str):
+        try:
+            instant = max(instant, datetime.fromisoformat(scheduled.replace("Z", "+00:00")))
+        except ValueError:
+            pass
+    day = service_day(instant, config.tz)
+    sites = rollover(runtime.store(), config, day)
+    log("rollover", service_day=day.isoformat(), sites=sites)
+    return {"service_day": day.isoformat(), "sites": sites}

@@ -1,0 +1,185 @@
+"""The handlers behind app.py's routes: read the input, call one use case, shape the answer.
+
+Each returns (status, body) or raises a `LoketError`; `edge.respond` turns either into HTTP.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice.app import Request
+
+from chalicelib import runtime
+from chalicelib.core.applications import Application, Service, Stage
+from chalicelib.core.errors import InvalidRequest, MethodNotAllowed
+from chalicelib.core.messages import NEXT_STEPS, SERVICE_NAMES, STAGE_LABELS, Language
+from chalicelib.core.nik import parse_nik
+from chalicelib.core.quota import DayCounter, parse_quota
+from chalicelib.core.service_day import parse_day, parse_instant, service_day
+from chalicelib.http.requests import client_of, json_object, language, query
+from chalicelib.services import days, status, tickets
+from chalicelib.services.rate_limit import check_rate
+from chalicelib.settings import secret, settings
+
+Answer = tuple[int, dict[str, Any]]
+
+_MAX_FUTURE_CLOCK_SKEW_SECONDS = 300
+
+
+def health(request: Request) -> Answer:
+    return 200, {"status": "ok"}
+
+
+def post_status(request: Request) -> Answer:
+    _limit(request, "status")
+    body = json_object(request, allowed={"nik"}, required={"nik"})
+    nik = parse_nik(body["nik"])
+    applications = status.applications_of(runtime.store(), nik, _nik_key())
+    lang = language(request)
+    return 200, {"nik": nik.masked, "applications": [_application(a, lang) for a in applications]}
+
+
+def get_quota(request: Request) -> Answer:
+    _limit(request, "quota")
+    return 200, _counter(_requested_counter(request))
+
+
+def post_ticket(request: Request) -> Answer:
+    _limit(request, "tickets")
+    body = json_object(request, allowed={"nik", "site"}, required={"nik"})
+    nik = parse_nik(body["nik"])
+    config = settings()
+    site = days.known_site(config, body.get("site"))
+    today = service_day(runtime.now(), config.tz)
+    number, granted = tickets.take_ticket(runtime.store(), config, site, today, nik, _nik_key())
+    ticket = {"site": site, "service_day": today.isoformat(), "number": number, "nik": nik.masked}
+    return (201 if granted else 200), {"ticket": ticket}
+
+
+def admin_get_quota(request: Request) -> Answer:
+    _require(request, "staff", "admin")
+    counter = _requested_counter(request)
+    config = runtime.store().site_config(counter.site, settings().default_quota)
+    return 200, {**_counter(counter), "default_quota": config.default_quota}
+
+
+def put_default_quota(request: Request) -> Answer:
+    actor = _require(request, "admin")
+    body = json_object(request, allowed={"quota", "site"}, required={"quota"})
+    quota = parse_quota(body["quota"])
+    config = settings()
+    site = days.known_site(config, body.get("site"))
+    today = service_day(runtime.now(), config.tz)
+    updated = days.set_default_quota(runtime.store(), config, site, quota, today, actor)
+    return 200, {"site": site, "default_quota": updated.default_quota}
+
+
+def put_day_quota(request: Request, day: str) -> Answer:
+    actor = _require(request, "admin")
+    body = json_object(request, allowed={"quota", "site"}, required={"quota"})
+    quota = parse_quota(body["quota"])
+    config = settings()
+    site = days.known_site(config, body.get("site"))
+    service_date = parse_day(day)
+    today = service_day(runtime.now(), config.tz)
+    counter = days.set_day_quota(runtime.store(), config, site, service_date, quota, today, actor)
+    return 200, _counter(counter)
+
+
+def post_application(request: Request) -> Answer:
+    actor = _require(request, "staff", "admin")
+    body = json_object(
+        request, allowed={"nik", "service", "stage", "updated_at"}, required={"nik", "service", "stage", "updated_at"}
+    )
+    nik = parse_nik(body["nik"])
+    application = _parse_application(body)
+    applied = status.record_stage(runtime.store(), nik, _nik_key(), application, actor)
+    return 200, {
+        "nik": nik.masked,
+        "applied": applied,
+        "application": _application(application, language(request)),
+    }
+
+
+def get_audit(request: Request) -> Answer:
+    _require(request, "admin")
+    params = query(request, allowed={"limit"})
+    raw_limit = params.get("limit", "50")
+    if not raw_limit.isascii() or not raw_limit.isdigit() or not 1 <= int(raw_limit) <= 1000:
+        raise InvalidRequest("limit must be an integer from 1 to 1000")
+    entries = runtime.store().audit_entries(int(raw_limit))
+    return 200, {
+        "entries": [
+            {"at": e.at, "actor": e.actor, "action": e.action, "before": e.before, "after": e.after}
+            for e in entries
+        ]
+    }
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _nik_key() -> bytes:
+    return secret("LOKET_NIK_HMAC_KEY")
+
+
+def _limit(request: Request, route: str) -> None:
+    config = settings()
+    check_rate(
+        runtime.store(), config.rate_limit_per_minute, client_of(request), route, runtime.now(), _nik_key()
+    )
+
+
+def _require(request: Request, *roles: str) -> str:
+    """The caller's subject, once the authorizer's verdict shows one of `roles`."""
+    from chalicelib.http.auth import require_role
+
+    authorizer = (request.context or {}).get("authorizer") or {}
+    require_role(authorizer.get("role"), roles)  # type: ignore[arg-type]
+    return str(authorizer.get("principalId", "unknown"))
+
+
+def _requested_counter(request: Request) -> DayCounter:
+    params = query(request, allowed={"site", "day"})
+    config = settings()
+    site = days.known_site(config, params.get("site"))
+    day = parse_day(params["day"]) if "day" in params else service_day(runtime.now(), config.tz)
+    return days.day_counter(runtime.store(), config, site, day)
+
+
+def _counter(counter: DayCounter) -> dict[str, Any]:
+    return {
+        "site": counter.site,
+        "service_day": counter.service_day.isoformat(),
+        "quota": counter.quota,
+        "issued": counter.issued,
+        "remaining": counter.remaining,
+        "state": counter.state,
+    }
+
+
+def _application(application: Application, lang: Language) -> dict[str, Any]:
+    return {
+        "service": application.service.value,
+        "service_name": SERVICE_NAMES[application.service][lang],
+        "stage": application.stage.value,
+        "label": STAGE_LABELS[application.stage][lang],
+        "next_step": NEXT_STEPS[application.stage][lang],
+        "updated_at": application.updated_at.isoformat(),
+    }
+
+
+def _parse_application(body: dict[str, Any]) -> Application:
+    try:
+        service = Service(body["service"])
+        stage = Stage(body["stage"])
+        updated_at = parse_instant(body["updated_at"])
+    except (ValueError, TypeError):
+        raise InvalidRequest("service, stage or updated_at is not valid") from None
+    if (updated_at - runtime.now()).total_seconds() > _MAX_FUTURE_CLOCK_SKEW_SECONDS:
+        raise InvalidRequest("updated_at is in the future")
+    return Application(service, stage, updated_at)
+
+
+def method_not_allowed(request: Request) -> Answer:
+    raise MethodNotAllowed()

@@ -1,0 +1,96 @@
+"""Where HTTP meets the handlers: one place maps every outcome, error or not, to a response."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from chalice import Chalice, Response
+from chalice.app import AuthRequest, AuthResponse
+
+from chalicelib.core.errors import LoketError
+from chalicelib.core.messages import language_of
+from chalicelib.http.errors import CODE_FOR_STATUS, error_body, error_parts, is_contract_error
+from chalicelib.http.requests import language
+from chalicelib.logs import log
+
+JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"}
+
+
+class LoketChalice(Chalice):
+    """Chalice, with what the framework answers by itself (405 from routing, 415, a crash)
+    rewritten into the contract's error shape."""
+
+    def __call__(self, event: Any, context: Any) -> dict[str, Any]:
+        response: dict[str, Any] = super().__call__(event, context)
+        if not isinstance(response, dict) or "statusCode" not in response:
+            return response
+        status = int(response["statusCode"])
+        if status >= 400 and not is_contract_error(response.get("body")):
+            headers = (event or {}).get("headers") or {}
+            code = CODE_FOR_STATUS.get(status, "internal_error")
+            response["body"] = json.dumps(error_body(code, language_of(headers.get("accept-language"))))
+            response["headers"] = {**(response.get("headers") or {}), **JSON_HEADERS}
+            response.pop("isBase64Encoded", None)
+        return response
+
+
+Handler = Callable[..., tuple[int, dict[str, Any]]]
+
+
+class Edge:
+    """Runs a handler for the app's current request and answers with JSON, whatever happens."""
+
+    def __init__(self, app: Chalice) -> None:
+        self._app = app
+
+    def __call__(self, handler: Handler, **params: str) -> Response:
+        request = self._app.current_request
+        started = time.perf_counter()
+        headers: dict[str, str] = {}
+        try:
+            status, body = handler(request, **params)
+        except LoketError as error:
+            status, headers, body = error_parts(error, language(request))
+        except Exception as error:  # a bug or an unexpected AWS fault: never the input's fault
+            log("unhandled_error", logging.ERROR, handler=handler.__name__, error=type(error).__name__)
+            status, body = 500, error_body("internal_error", language(request))
+        log(
+            "request",
+            handler=handler.__name__,
+            method=request.method,
+            status=status,
+            ms=round((time.perf_counter() - started) * 1000, 1),
+            request_id=(request.context or {}).get("requestId"),
+        )
+        return Response(body=body, status_code=status, headers={**JSON_HEADERS, **headers})
+
+
+def authorize(auth_request: AuthRequest) -> AuthResponse:
+    """The built-in authorizer: a valid token may reach every admin route, carrying its role;
+    the route checks the role (403). Anything else is denied (401 at the gateway)."""
+    from chalicelib.http.auth import verify
+    from chalicelib.settings import secret, settings
+
+    try:
+        principal = verify(auth_request.token, secret("LOKET_JWT_SECRET"), settings().jwt_issuer)
+    except LoketError:
+        log("token_refused")
+        return AuthResponse(routes=[], principal_id="anonymous")
+    return AuthResponse(routes=["*"], principal_id=principal.subject, context={"role": principal.role})
+
+
+def answer_other_methods(app: Chalice, edge: Edge) -> None:
+    """Register, for every path, a 405 view for each method it does not serve."""
+    from chalicelib.http.api import method_not_allowed
+
+    def view(**params: str) -> Response:
+        return edge(method_not_allowed)
+
+    for index, (path, entries) in enumerate(sorted(app.routes.items())):
+        others = [m for m in ("GET", "POST", "PUT", "DELETE", "PATCH") if m not in entries]
+        if others:
+            app.route(path, methods=others, name=f"method_not_allowed_{index}", content_types=["*/*"])(view)

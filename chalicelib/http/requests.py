@@ -1,0 +1,47 @@
+"""Reading a request: its JSON body (parsed from the raw bytes), its language, its client."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from chalice.app import Request
+
+from chalicelib.core.errors import InvalidJson, InvalidRequest, PayloadTooLarge
+from chalicelib.core.messages import Language, language_of
+
+MAX_BODY_BYTES = 64 * 1024
+
+
+def json_object(request: Request, allowed: set[str], required: set[str]) -> dict[str, Any]:
+    """The body as a JSON object with only `allowed` fields and all of `required`."""
+    raw = request.raw_body or b""
+    if len(raw) > MAX_BODY_BYTES:
+        raise PayloadTooLarge()
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise InvalidJson() from None
+    if not isinstance(body, dict):
+        raise InvalidRequest("body must be a JSON object")
+    unknown = set(body) - allowed
+    missing = required - set(body)
+    if unknown or missing:
+        raise InvalidRequest(f"unknown {sorted(unknown)}, missing {sorted(missing)}")
+    return body
+
+
+def query(request: Request, allowed: set[str]) -> dict[str, str]:
+    params = dict(request.query_params or {})
+    if set(params) - allowed:
+        raise InvalidRequest("unknown query parameter")
+    return params
+
+
+def language(request: Request) -> Language:
+    return language_of(request.headers.get("accept-language"))
+
+
+def client_of(request: Request) -> str:
+    identity = (request.context or {}).get("identity") or {}
+    return str(identity.get("sourceIp") or "unknown")

@@ -1,0 +1,83 @@
+"""Service days at a site: their counters, their quotas, and the midnight rollover."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from chalicelib.core.errors import InvalidDay, UnknownSite
+from chalicelib.core.quota import DayCounter, quota_in_force
+from chalicelib.settings import Settings
+from chalicelib.store.dynamo import DynamoStore, SiteConfig
+
+
+def known_site(settings: Settings, site: object) -> str:
+    """The site asked for, the default one when none is given, or `UnknownSite`."""
+    if site is None:
+        return settings.default_site
+    if not isinstance(site, str) or site not in settings.sites:
+        raise UnknownSite()
+    return site
+
+
+def day_counter(store: DynamoStore, settings: Settings, site: str, day: date) -> DayCounter:
+    """The day's counter; a day nobody has touched yet shows the quota it would open with."""
+    counter = store.counter(site, day)
+    if counter is not None:
+        return counter
+    config = store.site_config(site, settings.default_quota)
+    return DayCounter(site, day, _default_in_force(settings, config, day), issued=0)
+
+
+def prepare_day(store: DynamoStore, settings: Settings, site: str, day: date) -> None:
+    """Make sure the day's counter exists and carries the current standing quota. Idempotent."""
+    config = store.site_config(site, settings.default_quota)
+    store.apply_default(site, day, _default_in_force(settings, config, day), config)
+
+
+def rollover(store: DynamoStore, settings: Settings, day: date) -> list[str]:
+    """Prepare `day` at every site (the midnight job). Running it twice or late changes nothing."""
+    for site in settings.sites:
+        prepare_day(store, settings, site, day)
+    return list(settings.sites)
+
+
+def set_default_quota(
+    store: DynamoStore, settings: Settings, site: str, quota: int, today: date, actor: str
+) -> SiteConfig:
+    """Set the standing quota and bring today and every prepared later day without a quota
+    of its own in line at once."""
+    before = store.site_config(site, settings.default_quota)
+    config = store.set_default_quota(site, quota)
+    for day in sorted({today, *store.counter_days_from(site, today)}):
+        store.apply_default(site, day, _default_in_force(settings, config, day), config)
+    store.append_audit(
+        actor,
+        "quota.default",
+        {"site": site, "default_quota": before.default_quota},
+        {"site": site, "default_quota": config.default_quota},
+    )
+    return config
+
+
+def set_day_quota(
+    store: DynamoStore, settings: Settings, site: str, day: date, quota: int, today: date, actor: str
+) -> DayCounter:
+    """Give one day its own quota, in force at once; 0 closes it. Past days cannot change."""
+    if day < today or day > today + timedelta(days=settings.max_days_ahead):
+        raise InvalidDay()
+    before = day_counter(store, settings, site, day)
+    store.set_day_quota(site, day, quota)
+    after = day_counter(store, settings, site, day)
+    store.append_audit(
+        actor,
+        "quota.day",
+        {"site": site, "service_day": day.isoformat(), "quota": before.quota, "day_quota": before.day_quota},
+        {"site": site, "service_day": day.isoformat(), "quota": after.quota, "day_quota": after.day_quota},
+    )
+    return after
+
+
+def _default_in_force(settings: Settings, config: SiteConfig, day: date) -> int:
+    return quota_in_force(
+        day, day_quota=None, default_quota=config.default_quota, pattern=settings.open_pattern
+    )

@@ -1,0 +1,30 @@
+"""Per-client, per-route request limits, counted in the store so they hold across Lambda instances."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import datetime, timedelta
+
+from chalicelib.core.errors import RateLimited
+from chalicelib.store.dynamo import DynamoStore
+
+_WINDOW_SECONDS = 60
+
+
+def check_rate(store: DynamoStore, limit: int, client: str, route: str, now: datetime, key: bytes) -> None:
+    """Count this request; `RateLimited` once `client` passed `limit` on `route` this minute.
+
+    Fixed one-minute windows; the client (an IP address or a wa_id, personal data too)
+    is stored only as a keyed hash.
+    """
+    if limit <= 0:
+        return
+    epoch = int(now.timestamp())
+    window = epoch // _WINDOW_SECONDS
+    client_key = hmac.new(key, client.encode(), hashlib.sha256).hexdigest()[:32]
+    hits = store.count_hit(
+        f"{route}#{client_key}#{window}", expires_at=now + timedelta(seconds=2 * _WINDOW_SECONDS)
+    )
+    if hits > limit:
+        raise RateLimited(retry_after_seconds=_WINDOW_SECONDS - epoch % _WINDOW_SECONDS)

@@ -1,0 +1,130 @@
+"""Configuration, read from the environment once, lazily, into one frozen object.
+
+A missing or malformed setting fails at the first request, naming the variable.
+Secrets come from the environment locally; in AWS each comes from an SSM
+SecureString parameter whose name is in `<VAR>_PARAMETER` (see README).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import tzinfo
+from functools import lru_cache
+
+from chalicelib.core.quota import MAX_QUOTA, OpenPattern
+from chalicelib.core.service_day import time_zone
+
+_WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
+
+# Development defaults: accepted only outside Lambda, so a deployment cannot run on them.
+_DEV_SECRETS = {
+    "LOKET_NIK_HMAC_KEY": "dev-only-nik-hmac-key-change-me",
+    "LOKET_JWT_SECRET": "dev-only-jwt-secret-change-me-0123456789",
+}
+
+
+class SettingsError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Settings:
+    table_prefix: str
+    region: str
+    dynamodb_endpoint: str | None
+    time_zone_name: str
+    sites: tuple[str, ...]
+    default_site: str
+    default_quota: int
+    open_pattern: OpenPattern
+    rate_limit_per_minute: int
+    jwt_issuer: str
+    max_days_ahead: int
+
+    @property
+    def tz(self) -> tzinfo:
+        return time_zone(self.time_zone_name)
+
+    def table_name(self, kind: str) -> str:
+        return f"{self.table_prefix}-{kind}"
+
+
+def _env(name: str, default: str) -> str:
+    return os.environ.get(name, default).strip()
+
+
+def _int(name: str, default: int, low: int, high: int) -> int:
+    raw = _env(name, str(default))
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be an integer, got {raw!r}") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be between {low} and {high}, got {value}")
+    return value
+
+
+def _weekdays(name: str, default: str) -> OpenPattern:
+    raw = _env(name, default).lower()
+    days = [d.strip() for d in raw.split(",") if d.strip()]
+    unknown = [d for d in days if d not in _WEEKDAYS]
+    if unknown:
+        raise SettingsError(f"{name} has unknown weekdays {unknown}; use mon,tue,...,sun")
+    return OpenPattern(frozenset(_WEEKDAYS[d] for d in days))
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    sites = tuple(s.strip() for s in _env("LOKET_SITES", "kab-blitar").split(",") if s.strip())
+    if not sites:
+        raise SettingsError("LOKET_SITES must name at least one site")
+    default_site = _env("LOKET_DEFAULT_SITE", sites[0])
+    if default_site not in sites:
+        raise SettingsError(f"LOKET_DEFAULT_SITE {default_site!r} is not in LOKET_SITES")
+    tz_name = _env("LOKET_TIME_ZONE", "Asia/Jakarta")
+    try:
+        time_zone(tz_name)
+    except Exception:
+        raise SettingsError(f"LOKET_TIME_ZONE {tz_name!r} is not a known time zone") from None
+    return Settings(
+        table_prefix=_env("LOKET_TABLE_PREFIX", "loket"),
+        region=_env("AWS_REGION", _env("AWS_DEFAULT_REGION", "ap-southeast-3")),
+        dynamodb_endpoint=os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or None,
+        time_zone_name=tz_name,
+        sites=sites,
+        default_site=default_site,
+        default_quota=_int("LOKET_DEFAULT_QUOTA", 400, 0, MAX_QUOTA),
+        open_pattern=_weekdays("LOKET_OPEN_WEEKDAYS", "mon,tue,wed,thu,fri"),
+        rate_limit_per_minute=_int("LOKET_RATE_LIMIT_PER_MINUTE", 30, 0, 1_000_000),
+        jwt_issuer=_env("LOKET_JWT_ISSUER", "loket"),
+        max_days_ahead=_int("LOKET_MAX_DAYS_AHEAD", 366, 1, 3660),
+    )
+
+
+@lru_cache(maxsize=None)
+def secret(name: str) -> bytes:
+    """A secret by its variable name: the variable itself, else the SSM parameter named in
+    `<name>_PARAMETER`, else (outside Lambda only) a development default."""
+    value = os.environ.get(name)
+    if value:
+        return value.encode()
+    parameter = os.environ.get(f"{name}_PARAMETER")
+    if parameter:
+        return _ssm_parameter(parameter).encode()
+    if "AWS_LAMBDA_FUNCTION_NAME" not in os.environ and name in _DEV_SECRETS:
+        return _DEV_SECRETS[name].encode()
+    raise SettingsError(f"{name} is not configured (set it, or {name}_PARAMETER to an SSM parameter name)")
+
+
+def _ssm_parameter(name: str) -> str:
+    import boto3  # only when a secret lives in SSM: keeps it off the cold path otherwise
+
+    response = boto3.client("ssm").get_parameter(Name=name, WithDecryption=True)
+    return str(response["Parameter"]["Value"])
+
+
+def reset() -> None:
+    """Forget cached settings and secrets (tests change the environment)."""
+    settings.cache_clear()
+    secret.cache_clear()

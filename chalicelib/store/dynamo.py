@@ -1,0 +1,274 @@
+"""DynamoStore: every read and write loket makes, each turned into a domain value or outcome."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Any
+
+from pynamodb.exceptions import PynamoDBException
+from pynamodb.expressions.condition import Condition
+
+from chalicelib.core.applications import Application, Service, Stage
+from chalicelib.core.errors import Unavailable
+from chalicelib.core.quota import DayCounter
+from chalicelib.core.tickets import AlreadyHolds, Granted, Refused, TakeOutcome, Unprepared
+from chalicelib.store.models import (
+    ApplicationRecord,
+    AuditRecord,
+    DayCounterRecord,
+    RateWindowRecord,
+    SiteConfigRecord,
+)
+
+_RETRYABLE = {
+    "ProvisionedThroughputExceededException",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "InternalServerError",
+    "ServiceUnavailable",
+    "LimitExceededException",
+}
+_CONDITION_FAILED = "ConditionalCheckFailedException"
+_AUDIT_LOG = "audit"
+
+
+class ConditionFailed(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    site: str
+    default_quota: int
+    version: int
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: str
+    actor: str
+    action: str
+    before: Any
+    after: Any
+
+
+@contextmanager
+def _dynamodb_errors() -> Iterator[None]:
+    """Turn a failed DynamoDB call into `ConditionFailed`, `Unavailable` (retryable), or re-raise."""
+    try:
+        yield
+    except PynamoDBException as error:
+        code = error.cause_response_code
+        if code == _CONDITION_FAILED:
+            raise ConditionFailed() from None
+        if code in _RETRYABLE or code is None:
+            # code None: no response at all (timeout, connection refused) after botocore's retries.
+            raise Unavailable(f"dynamodb {code or type(error.cause).__name__}") from None
+        raise
+
+
+def _counter(record: DayCounterRecord) -> DayCounter:
+    return DayCounter(
+        site=record.site,
+        service_day=date.fromisoformat(record.service_day),
+        quota=int(record.quota),
+        issued=int(record.issued),
+        day_quota=None if record.day_quota is None else int(record.day_quota),
+    )
+
+
+class DynamoStore:
+    """The store loket's use cases take. Models must be bound (`models.bind`) before use."""
+
+    # --- applications -------------------------------------------------------------------
+
+    def applications_of(self, nik_key: str) -> list[Application]:
+        with _dynamodb_errors():
+            records = list(ApplicationRecord.query(nik_key))
+        return [
+            Application(Service(r.service), Stage(r.stage), datetime.fromisoformat(r.updated_at))
+            for r in records
+        ]
+
+    def record_application(self, nik_key: str, nik_last4: str, application: Application) -> bool:
+        """Store `application` unless the stored one is as new or newer. True when it was stored."""
+        updated_ms = int(application.updated_at.timestamp() * 1000)
+        record = ApplicationRecord(
+            nik_key,
+            application.service.value,
+            stage=application.stage.value,
+            updated_at=application.updated_at.isoformat(),
+            updated_ms=updated_ms,
+            nik_last4=nik_last4,
+        )
+        newer = ApplicationRecord.nik_key.does_not_exist() | (ApplicationRecord.updated_ms < updated_ms)
+        try:
+            with _dynamodb_errors():
+                record.save(condition=newer)
+        except ConditionFailed:
+            return False
+        return True
+
+    # --- site configuration -------------------------------------------------------------
+
+    def site_config(self, site: str, fallback_quota: int) -> SiteConfig:
+        with _dynamodb_errors():
+            try:
+                record = SiteConfigRecord.get(site, consistent_read=True)
+            except SiteConfigRecord.DoesNotExist:
+                return SiteConfig(site, fallback_quota, 0)
+        return SiteConfig(site, int(record.default_quota), int(record.version))
+
+    def set_default_quota(self, site: str, quota: int) -> SiteConfig:
+        """Set the standing quota; returns the new config with its bumped version."""
+        record = SiteConfigRecord(site)
+        with _dynamodb_errors():
+            record.update(
+                actions=[
+                    SiteConfigRecord.default_quota.set(quota),
+                    SiteConfigRecord.version.set((SiteConfigRecord.version | 0) + 1),
+                ]
+            )
+        return SiteConfig(site, int(record.default_quota), int(record.version))
+
+    # --- day counters -------------------------------------------------------------------
+
+    def counter(self, site: str, day: date) -> DayCounter | None:
+        """A consistent read of the counter, without its holders."""
+        attrs = ["site", "service_day", "issued", "quota", "day_quota"]
+        with _dynamodb_errors():
+            try:
+                record = DayCounterRecord.get(
+                    site, day.isoformat(), consistent_read=True, attributes_to_get=attrs
+                )
+            except DayCounterRecord.DoesNotExist:
+                return None
+        return _counter(record)
+
+    def counter_days_from(self, site: str, first: date) -> list[date]:
+        with _dynamodb_errors():
+            records = DayCounterRecord.query(
+                site,
+                DayCounterRecord.service_day >= first.isoformat(),
+                attributes_to_get=["service_day"],
+            )
+            return [date.fromisoformat(r.service_day) for r in records]
+
+    def apply_default(self, site: str, day: date, quota_in_force: int, config: SiteConfig) -> bool:
+        """Create or refresh a day's counter from the site config, unless the day has its own
+        quota or already reflects this config version or a newer one. True when written.
+
+        Both the lazy preparation of a day and the propagation of a new default quota use
+        this one conditional write, so they cannot overwrite each other with stale values.
+        """
+        c = DayCounterRecord
+        fresher = c.config_version.does_not_exist() | (c.config_version < config.version)
+        condition = c.day_quota.does_not_exist() & fresher
+        actions = [
+            c.issued.set(c.issued | 0),
+            c.holders.set(c.holders | {}),
+            c.quota.set(quota_in_force),
+            c.default_quota.set(config.default_quota),
+            c.config_version.set(config.version),
+        ]
+        try:
+            self._update_counter(site, day, actions, condition)
+        except ConditionFailed:
+            return False
+        return True
+
+    def set_day_quota(self, site: str, day: date, quota: int) -> None:
+        c = DayCounterRecord
+        actions = [
+            c.issued.set(c.issued | 0),
+            c.holders.set(c.holders | {}),
+            c.quota.set(quota),
+            c.day_quota.set(quota),
+        ]
+        self._update_counter(site, day, actions, None)
+
+    def take_ticket(self, site: str, day: date, holder_key: str) -> TakeOutcome:
+        """One conditional write: the next number if the holder has none and the quota allows.
+
+        `SET issued = issued + 1, holders.#h = issued + 1` reads `issued` before the update,
+        so the number handed out and the count can never disagree.
+        """
+        c = DayCounterRecord
+        holder = c.holders[holder_key]
+        actions = [c.issued.set(c.issued + 1), holder.set(c.issued + 1)]
+        condition = (c.issued < c.quota) & holder.does_not_exist()
+        try:
+            with _dynamodb_errors():
+                response = DayCounterRecord._get_connection().update_item(
+                    site,
+                    range_key=day.isoformat(),
+                    actions=actions,
+                    condition=condition,
+                    return_values="UPDATED_NEW",
+                )
+        except ConditionFailed:
+            return self._why_no_ticket(site, day, holder_key)
+        return Granted(int(response["Attributes"]["issued"]["N"]))
+
+    def _why_no_ticket(self, site: str, day: date, holder_key: str) -> TakeOutcome:
+        """After a refused grant: one consistent read of the counter and this holder's entry."""
+        c = DayCounterRecord
+        attrs = [c.site, c.service_day, c.issued, c.quota, c.day_quota, c.holders[holder_key]]
+        with _dynamodb_errors():
+            item = DayCounterRecord._get_connection().get_item(
+                site, range_key=day.isoformat(), consistent_read=True, attributes_to_get=attrs
+            )
+        raw = item.get("Item")
+        if raw is None or "quota" not in raw:
+            return Unprepared()
+        number = raw.get("holders", {}).get("M", {}).get(holder_key, {}).get("N")
+        if number is not None:
+            return AlreadyHolds(int(number))
+        record = DayCounterRecord.from_raw_data(raw)
+        return Refused(_counter(record))
+
+    def _update_counter(self, site: str, day: date, actions: list[Any], condition: Condition | None) -> None:
+        with _dynamodb_errors():
+            DayCounterRecord._get_connection().update_item(
+                site, range_key=day.isoformat(), actions=actions, condition=condition, return_values="NONE"
+            )
+
+    # --- audit --------------------------------------------------------------------------
+
+    def append_audit(self, actor: str, action: str, before: Any, after: Any) -> None:
+        now = datetime.now(timezone.utc)
+        record = AuditRecord(
+            _AUDIT_LOG,
+            f"{now.strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{uuid.uuid4().hex[:8]}",
+            at=now.isoformat(timespec="milliseconds"),
+            actor=actor,
+            action=action,
+            before=json.dumps(before, sort_keys=True),
+            after=json.dumps(after, sort_keys=True),
+        )
+        with _dynamodb_errors():
+            record.save()
+
+    def audit_entries(self, limit: int) -> list[AuditEntry]:
+        with _dynamodb_errors():
+            records = list(AuditRecord.query(_AUDIT_LOG, scan_index_forward=False, limit=limit))
+        return [
+            AuditEntry(r.at, r.actor, r.action, json.loads(r.before), json.loads(r.after)) for r in records
+        ]
+
+    # --- rate limiting ------------------------------------------------------------------
+
+    def count_hit(self, window_key: str, expires_at: datetime) -> int:
+        """Count one request in a rate window; returns the window's count including this one."""
+        with _dynamodb_errors():
+            response = RateWindowRecord._get_connection().update_item(
+                window_key,
+                actions=[RateWindowRecord.hits.add(1), RateWindowRecord.expires_at.set(expires_at)],
+                return_values="UPDATED_NEW",
+            )
+        return int(response["Attributes"]["hits"]["N"])

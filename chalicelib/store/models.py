@@ -1,0 +1,102 @@
+"""The tables, as PynamoDB models. Names, region and endpoint are bound at runtime by `bind`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.attributes import MapAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.models import Model
+
+
+class _Meta:
+    region = "ap-southeast-3"
+    host: str | None = None
+    billing_mode = "PAY_PER_REQUEST"
+    connect_timeout_seconds = 2
+    read_timeout_seconds = 5
+    max_retry_attempts = 2
+
+
+class ApplicationRecord(Model):
+    """One application: a NIK's keyed hash and a service. The NIK itself is never stored."""
+
+    class Meta(_Meta):
+        table_name = "loket-applications"
+
+    nik_key = UnicodeAttribute(hash_key=True)
+    service = UnicodeAttribute(range_key=True)
+    stage = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    updated_ms = NumberAttribute()  # the instant of updated_at, compared by the "newer wins" condition
+    nik_last4 = UnicodeAttribute()
+
+
+class DayCounterRecord(Model):
+    """A site's ticket counter for one service day: the whole ticket rule lives in this one item."""
+
+    class Meta(_Meta):
+        table_name = "loket-day-counters"
+
+    site = UnicodeAttribute(hash_key=True)
+    service_day = UnicodeAttribute(range_key=True)
+    issued = NumberAttribute(default=0)
+    quota = NumberAttribute(default=0)  # the quota in force, compared by every grant
+    day_quota = NumberAttribute(null=True)  # the day's own quota, when an admin set one
+    default_quota = NumberAttribute(null=True)
+    config_version = NumberAttribute(null=True)
+    holders: MapAttribute[str, Any] = MapAttribute(default=dict)  # holder key -> ticket number
+
+
+class SiteConfigRecord(Model):
+    class Meta(_Meta):
+        table_name = "loket-sites"
+
+    site = UnicodeAttribute(hash_key=True)
+    default_quota = NumberAttribute()
+    version = NumberAttribute(default=0)
+
+
+class AuditRecord(Model):
+    class Meta(_Meta):
+        table_name = "loket-audit"
+
+    log = UnicodeAttribute(hash_key=True)
+    entry_id = UnicodeAttribute(range_key=True)  # ISO UTC time + unique suffix: sorts by time
+    at = UnicodeAttribute()
+    actor = UnicodeAttribute()
+    action = UnicodeAttribute()
+    before = UnicodeAttribute()  # JSON
+    after = UnicodeAttribute()  # JSON
+
+
+class RateWindowRecord(Model):
+    class Meta(_Meta):
+        table_name = "loket-rate-limits"
+
+    window_key = UnicodeAttribute(hash_key=True)
+    hits = NumberAttribute(default=0)
+    expires_at = TTLAttribute(null=True)
+
+
+MODELS: dict[str, type[Model]] = {
+    "applications": ApplicationRecord,
+    "day-counters": DayCounterRecord,
+    "sites": SiteConfigRecord,
+    "audit": AuditRecord,
+    "rate-limits": RateWindowRecord,
+}
+
+
+def bind(table_prefix: str, region: str, host: str | None) -> None:
+    """Point every model at its table on the given endpoint, dropping cached connections."""
+    for kind, model in MODELS.items():
+        model.Meta.table_name = f"{table_prefix}-{kind}"
+        model.Meta.region = region
+        model.Meta.host = host
+        model._connection = None
+
+
+def create_missing_tables() -> None:
+    for model in MODELS.values():
+        if not model.exists():
+            model.create_table(wait=True, ignore_update_ttl_errors=True)

@@ -1,0 +1,85 @@
+"""`python -m local serve` (make run) and `python -m local token ROLE` (make token)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def _serve(port: int) -> None:
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "local")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "local")
+    os.environ.setdefault("AWS_ACCOUNT_ID_ENDPOINT_MODE", "disabled")
+    embedded = None
+    if not os.environ.get("AWS_ENDPOINT_URL_DYNAMODB"):
+        from local.embedded_dynamodb import EmbeddedDynamoDB
+
+        embedded = EmbeddedDynamoDB().start()
+        os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = embedded.endpoint
+
+    from app import app
+    from chalicelib import runtime
+    from chalicelib.settings import settings
+    from chalicelib.store.models import create_missing_tables
+    from local.demo import seed
+    from local.http_server import HttpServer
+
+    store = runtime.store()
+    create_missing_tables()
+    demo = seed(store)
+    server = HttpServer(app, port=port)
+    config = settings()
+    backend = "embedded moto (linearizable)" if embedded else os.environ["AWS_ENDPOINT_URL_DYNAMODB"]
+    print(
+        "\n".join(
+            [
+                f"loket is serving on {server.url}  (DynamoDB: {backend})",
+                f"  site {config.default_site}, default quota {config.default_quota}, time zone {config.time_zone_name}",
+                "Demo NIKs (fake, serial 9xxx):",
+                *demo,
+                "Try:",
+                f"  curl -s {server.url}/v1/quota",
+                f"  curl -s -X POST {server.url}/v1/status -d '{{\"nik\": \"3505124509909001\"}}'",
+                f"  curl -s -X POST {server.url}/v1/tickets -d '{{\"nik\": \"3505124509909001\"}}'",
+                "Admin token:  make token ROLE=admin   (or ROLE=staff)",
+                "Ctrl-C stops.",
+            ]
+        ),
+        flush=True,
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if embedded:
+            embedded.stop()
+
+
+def _token(role: str, subject: str) -> None:
+    from chalicelib.http.auth import ROLES, mint
+    from chalicelib.settings import secret, settings
+
+    if role not in ROLES:
+        sys.exit(f"ROLE must be one of {', '.join(ROLES)}")
+    print(mint(role, subject, secret("LOKET_JWT_SECRET"), settings().jwt_issuer))  # type: ignore[arg-type]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m local")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve")
+    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    token = commands.add_parser("token")
+    token.add_argument("role")
+    token.add_argument("--subject", default=os.environ.get("USER", "local-operator"))
+    args = parser.parse_args()
+    if args.command == "serve":
+        _serve(args.port)
+    else:
+        _token(args.role, args.subject)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,31 @@
+"""Demo data for `make run`: clearly fake NIKs (serials 9xxx) in Kabupaten Blitar (3505)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from chalicelib.core.applications import Application, Service, Stage
+from chalicelib.core.nik import parse_nik
+from chalicelib.services.status import record_stage
+from chalicelib.settings import secret
+from chalicelib.store.dynamo import DynamoStore
+
+DEMO_RESIDENTS: list[tuple[str, list[tuple[Service, Stage]]]] = [
+    ("3505124509909001", [(Service.EKTP, Stage.READY)]),
+    ("3505121708859002", [(Service.KK, Stage.VERIFYING), (Service.AKTA_LAHIR, Stage.PRINTING)]),
+    ("3505120101009003", [(Service.EKTP, Stage.REJECTED)]),
+]
+
+
+def seed(store: DynamoStore) -> list[str]:
+    """Store the demo applications; returns a line per resident for the banner."""
+    key = secret("LOKET_NIK_HMAC_KEY")
+    yesterday = datetime.now(timezone.utc) - timedelta(days=1)
+    lines = []
+    for digits, applications in DEMO_RESIDENTS:
+        nik = parse_nik(digits)
+        for service, stage in applications:
+            record_stage(store, nik, key, Application(service, stage, yesterday), actor="demo-seed")
+        stages = ", ".join(f"{s.value}={st.value}" for s, st in applications)
+        lines.append(f"  {digits}  {stages}")
+    return lines

@@ -1,0 +1,49 @@
+"""Fixtures shared by every tier: a clean environment, and a store on in-process moto."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+# Nothing in the test suite may reach AWS: fake credentials, a region, no account endpoints.
+os.environ.update(
+    {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "ap-southeast-3",
+        "AWS_REGION": "ap-southeast-3",
+        "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+    }
+)
+for _name in ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE", "AWS_SESSION_TOKEN"):
+    os.environ.pop(_name, None)
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Each test starts from default settings with the rate limit off, unless it sets its own."""
+    from chalicelib import runtime, settings
+
+    monkeypatch.setenv("LOKET_RATE_LIMIT_PER_MINUTE", "0")
+    monkeypatch.setenv("LOKET_SITES", "kab-blitar,kec-wlingi")
+    settings.reset()
+    runtime.reset()
+    yield
+    settings.reset()
+    runtime.reset()
+
+
+@pytest.fixture
+def moto_store() -> Iterator[object]:
+    """A DynamoStore on in-process moto (functional only: moto is not safe under concurrency)."""
+    from moto import mock_aws
+
+    from chalicelib import runtime
+    from chalicelib.store.models import create_missing_tables
+
+    with mock_aws():
+        store = runtime.store()
+        create_missing_tables()
+        yield store
