@@ -35,15 +35,28 @@ def fresh_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     runtime.reset()
 
 
-@pytest.fixture
-def moto_store() -> Iterator[object]:
-    """A DynamoStore on in-process moto (functional only: moto is not safe under concurrency)."""
+@pytest.fixture(scope="module")
+def _moto_for_module() -> Iterator[None]:
+    """In-process moto for one test module: creating the tables costs ~1 s, so a module
+    shares them and each test starts from empty tables instead. Module scope, not session:
+    moto's patch of botocore would otherwise hijack the HTTP tiers that run after."""
     from moto import mock_aws
 
-    from chalicelib import runtime
-    from chalicelib.store.models import create_missing_tables
-
     with mock_aws():
-        store = runtime.store()
-        create_missing_tables()
-        yield store
+        yield
+
+
+@pytest.fixture
+def moto_store(_moto_for_module: None) -> Iterator[object]:
+    """A DynamoStore on in-process moto with empty tables (functional only: moto is not
+    safe under concurrency)."""
+    from chalicelib import runtime
+    from chalicelib.store.models import MODELS, create_missing_tables
+
+    store = runtime.store()
+    create_missing_tables()
+    for model in MODELS.values():
+        with model.batch_write() as batch:
+            for item in model.scan():
+                batch.delete(item)
+    yield store

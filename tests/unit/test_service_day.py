@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from chalicelib.core.errors import InvalidDay
+from chalicelib.core.service_day import parse_day, parse_instant, service_day, time_zone
+
+WIB = time_zone("Asia/Jakarta")
+
+
+def test_the_last_millisecond_before_17_utc_is_still_the_old_service_day() -> None:
+    now = datetime(2026, 11, 27, 16, 59, 59, 999000, tzinfo=timezone.utc)
+    assert service_day(now, WIB) == date(2026, 11, 27)
+
+
+def test_17_utc_exactly_is_midnight_in_jakarta_and_a_new_service_day() -> None:
+    now = datetime(2026, 11, 27, 17, 0, 0, 0, tzinfo=timezone.utc)
+    assert service_day(now, WIB) == date(2026, 11, 28)
+
+
+def test_the_service_day_does_not_depend_on_the_offset_the_instant_is_written_in() -> None:
+    instant = datetime(2026, 11, 27, 23, 30, tzinfo=timezone(timedelta(hours=-5)))
+    assert service_day(instant, WIB) == date(2026, 11, 28)
+
+
+def test_a_naive_datetime_is_refused_because_its_day_would_be_a_guess() -> None:
+    with pytest.raises(ValueError):
+        service_day(datetime(2026, 11, 27, 12, 0), WIB)
+
+
+def test_jakarta_has_a_fixed_offset_of_seven_hours_all_year() -> None:
+    for month in range(1, 13):
+        assert datetime(2026, month, 1, tzinfo=WIB).utcoffset() == timedelta(hours=7)
+
+
+@pytest.mark.parametrize("value", ["2026-11-27", "2024-02-29"])
+def test_an_iso_date_parses(value: str) -> None:
+    assert parse_day(value).isoformat() == value
+
+
+@pytest.mark.parametrize(
+    "value", ["2026-13-01", "2026-02-30", "2025-02-29", "27-11-2026", "2026-1-1", "2026-11-27T00:00", "", None, 20261127, "２０２６-11-27"]
+)
+def test_anything_else_is_an_invalid_day(value: object) -> None:
+    with pytest.raises(InvalidDay):
+        parse_day(value)
+
+
+def test_an_instant_needs_an_offset() -> None:
+    assert parse_instant("2026-11-27T10:00:00+07:00").utcoffset() == timedelta(hours=7)
+    assert parse_instant("2026-11-27T03:00:00Z").utcoffset() == timedelta(0)
+    with pytest.raises(ValueError):
+        parse_instant("2026-11-27T10:00:00")
+    with pytest.raises(ValueError):
+        parse_instant(12)

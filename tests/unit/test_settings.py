@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import pytest
+
+from chalicelib import settings as settings_module
+from chalicelib.settings import SettingsError, secret, settings
+
+
+def test_defaults_match_the_office(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("LOKET_SITES", "LOKET_DEFAULT_QUOTA", "LOKET_TIME_ZONE", "LOKET_OPEN_WEEKDAYS"):
+        monkeypatch.delenv(name, raising=False)
+    settings_module.reset()
+    config = settings()
+    assert config.default_site == "kab-blitar"
+    assert config.default_quota == 400
+    assert config.time_zone_name == "Asia/Jakarta"
+    assert config.open_pattern.weekdays == frozenset({0, 1, 2, 3, 4})
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("LOKET_DEFAULT_QUOTA", "many"),
+        ("LOKET_DEFAULT_QUOTA", "10001"),
+        ("LOKET_OPEN_WEEKDAYS", "mon,funday"),
+        ("LOKET_TIME_ZONE", "Mars/Olympus"),
+        ("LOKET_DEFAULT_SITE", "nowhere"),
+        ("LOKET_RATE_LIMIT_PER_MINUTE", "-1"),
+    ],
+)
+def test_a_malformed_setting_fails_loudly_with_its_name(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
+    monkeypatch.setenv(name, value)
+    settings_module.reset()
+    with pytest.raises(SettingsError, match=name):
+        settings()
+
+
+def test_a_secret_has_no_development_default_inside_lambda(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LOKET_JWT_SECRET", raising=False)
+    monkeypatch.delenv("LOKET_JWT_SECRET_PARAMETER", raising=False)
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "loket-prod")
+    settings_module.reset()
+    with pytest.raises(SettingsError, match="LOKET_JWT_SECRET"):
+        secret("LOKET_JWT_SECRET")
+
+
+def test_a_secret_from_the_environment_wins(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LOKET_JWT_SECRET", "from-env-0123456789abcdef0123456789")
+    settings_module.reset()
+    assert secret("LOKET_JWT_SECRET") == b"from-env-0123456789abcdef0123456789"
+
+
+def test_a_secret_is_read_from_ssm_when_its_parameter_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    import boto3
+    from moto import mock_aws
+
+    monkeypatch.delenv("LOKET_NIK_HMAC_KEY", raising=False)
+    monkeypatch.setenv("LOKET_NIK_HMAC_KEY_PARAMETER", "/loket/dev/nik-hmac-key")
+    settings_module.reset()
+    with mock_aws():
+        boto3.client("ssm").put_parameter(Name="/loket/dev/nik-hmac-key", Value="from-ssm", Type="SecureString")
+        assert secret("LOKET_NIK_HMAC_KEY") == b"from-ssm"
