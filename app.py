@@ -1,7 +1,8 @@
 """loket: the whole surface of the service on one screen. See README.md and openapi.yaml."""
 
-from chalice import Cron, Response
-from chalice.app import AuthRequest, AuthResponse
+import os
+
+from chalice.app import AuthRequest, AuthResponse, Cron, Response, S3Event
 
 from chalicelib.http import api
 from chalicelib.http.edge import Edge, LoketChalice, answer_other_methods, authorize
@@ -71,10 +72,57 @@ def admin_audit() -> Response:
 
 
 @app.schedule(Cron(0, 17, "*", "*", "?", "*"), name="rollover")
-def rollover(event: object) -> dict:
+def rollover(event: object) -> dict[str, object]:
     from chalicelib.events import run_rollover
 
     return run_rollover(event)
+
+
+# The bucket is fixed when the app is packaged or deployed: set LOKET_IMPORT_BUCKET then.
+@app.on_s3_event(
+    bucket=os.environ.get("LOKET_IMPORT_BUCKET", "loket-imports"),
+    prefix="imports/",
+    events=["s3:ObjectCreated:*"],
+)
+def stage_import(event: S3Event) -> list[dict[str, object]]:
+    from chalicelib.imports import import_s3_event  # csv, boto3's S3 client: off the API's cold start
+
+    return import_s3_event(event.to_dict(), event.context)
+
+
+# --- the residents' web page ----------------------------------------------------------------
+
+
+@app.route("/", methods=["GET"])
+def web_page() -> Response:
+    from chalicelib import web  # read at the first request for the page, never on an API cold start
+
+    return web.page(app.current_request)
+
+
+# --- WhatsApp Cloud API webhook (chalicelib/whatsapp/, imported only here) -------------------
+
+
+@app.route("/v1/whatsapp/webhook", methods=["GET"])
+def whatsapp_verify() -> Response:
+    from chalicelib.whatsapp.views import verify_subscription
+
+    return verify_subscription(app.current_request)
+
+
+@app.route("/v1/whatsapp/webhook", methods=["POST"], content_types=ANY_BODY)
+def whatsapp_webhook() -> Response:
+    from chalicelib.whatsapp.views import receive_webhook
+
+    return edge(receive_webhook)
+
+
+# Replies queued by the webhook are sent here (SQS message body: the WhatsApp message id).
+@app.on_sqs_message(queue="loket-whatsapp-replies", batch_size=1, name="whatsapp_replies")
+def whatsapp_replies(event: object) -> None:
+    from chalicelib.whatsapp.views import on_reply_queue
+
+    on_reply_queue(event)
 
 
 # Wrong methods answer 405 from a route of ours, so API Gateway (which would say 403) agrees.

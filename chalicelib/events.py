@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import datetime
 from typing import Any
 
@@ -22,10 +23,8 @@ def run_rollover(event: Any) -> dict[str, Any]:
     instant = runtime.now()
     scheduled = getattr(event, "time", None) or (event.get("time") if isinstance(event, dict) else None)
     if isinstance(scheduled, str):
-        try:
+        with suppress(ValueError):
             instant = max(instant, datetime.fromisoformat(scheduled.replace("Z", "+00:00")))
-        except ValueError:
-            pass
     day = service_day(instant, config.tz)
     sites = rollover(runtime.store(), config, day)
     log("rollover", service_day=day.isoformat(), sites=sites)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from chalicelib.settings import settings
-
-from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # keep PynamoDB off the import path until a handler needs it
     from chalicelib.store.dynamo import DynamoStore
@@ -25,7 +24,7 @@ def store() -> DynamoStore:
 
 def now() -> datetime:
     """The current instant. Tests replace this to move across midnight."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def reset() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import tzinfo
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from chalicelib.core.quota import MAX_QUOTA, OpenPattern
 from chalicelib.core.service_day import time_zone
@@ -102,7 +102,7 @@ def settings() -> Settings:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def secret(name: str) -> bytes:
     """A secret by its variable name: the variable itself, else the SSM parameter named in
     `<name>_PARAMETER`, else (outside Lambda only) a development default."""

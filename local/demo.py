@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from chalicelib.core.applications import Application, Service, Stage
 from chalicelib.core.nik import parse_nik
@@ -20,7 +20,7 @@ DEMO_RESIDENTS: list[tuple[str, list[tuple[Service, Stage]]]] = [
 def seed(store: DynamoStore) -> list[str]:
     """Store the demo applications; returns a line per resident for the banner."""
     key = secret("LOKET_NIK_HMAC_KEY")
-    yesterday = datetime.now(timezone.utc) - timedelta(days=1)
+    yesterday = datetime.now(UTC) - timedelta(days=1)
     lines = []
     for digits, applications in DEMO_RESIDENTS:
         nik = parse_nik(digits)

@@ -9,7 +9,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from chalice import Chalice
+from chalice.app import Chalice
 from chalice.config import Config
 from chalice.local import LocalGateway, LocalGatewayException
 
@@ -41,7 +41,9 @@ class Gateway:
         config = Config.create(chalice_stage="local", app_name=app.app_name, lambda_timeout=30)
         self._gateway = _ClientAwareGateway(app, config)
 
-    def handle(self, method: str, path: str, headers: dict[str, str], body: bytes, client_ip: str) -> GatewayAnswer:
+    def handle(
+        self, method: str, path: str, headers: dict[str, str], body: bytes, client_ip: str
+    ) -> GatewayAnswer:
         _ClientAwareGateway.client.ip = client_ip
         try:
             response = self._gateway.handle_request(method, path, headers, body)
@@ -53,7 +55,9 @@ class Gateway:
             import base64
 
             raw = base64.b64decode(raw)
-        return GatewayAnswer(int(response["statusCode"]), out_headers, raw if isinstance(raw, bytes) else raw.encode())
+        return GatewayAnswer(
+            int(response["statusCode"]), out_headers, raw if isinstance(raw, bytes) else raw.encode()
+        )
 
     @staticmethod
     def _refusal(refusal: LocalGatewayException, headers: dict[str, str]) -> GatewayAnswer:

@@ -11,7 +11,7 @@ import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from chalice import Chalice
+from chalice.app import Chalice
 
 from chalicelib.http.edge import JSON_HEADERS
 from chalicelib.http.errors import error_body

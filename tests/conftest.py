@@ -47,7 +47,7 @@ def _moto_for_module() -> Iterator[None]:
 
 
 @pytest.fixture
-def moto_store(_moto_for_module: None) -> Iterator[object]:
+def moto_store(_moto_for_module: None) -> object:
     """A DynamoStore on in-process moto with empty tables (functional only: moto is not
     safe under concurrency)."""
     from chalicelib import runtime
@@ -59,4 +59,4 @@ def moto_store(_moto_for_module: None) -> Iterator[object]:
         with model.batch_write() as batch:
             for item in model.scan():
                 batch.delete(item)
-    yield store
+    return store

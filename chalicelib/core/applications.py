@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 
 
-class Service(str, Enum):
+class Service(StrEnum):
     EKTP = "ektp"
     KK = "kk"
     AKTA_LAHIR = "akta_lahir"
     AKTA_MATI = "akta_mati"
 
 
-class Stage(str, Enum):
+class Stage(StrEnum):
     RECEIVED = "received"
     RECORDED = "recorded"
     VERIFYING = "verifying"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 

@@ -89,7 +89,9 @@ def put_day_quota(request: Request, day: str) -> Answer:
 def post_application(request: Request) -> Answer:
     actor = _require(request, "staff", "admin")
     body = json_object(
-        request, allowed={"nik", "service", "stage", "updated_at"}, required={"nik", "service", "stage", "updated_at"}
+        request,
+        allowed={"nik", "service", "stage", "updated_at"},
+        required={"nik", "service", "stage", "updated_at"},
     )
     nik = parse_nik(body["nik"])
     application = _parse_application(body)

@@ -8,8 +8,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from chalice import Chalice, Response
-from chalice.app import AuthRequest, AuthResponse
+from chalice.app import AuthRequest, AuthResponse, Chalice, Response
 
 from chalicelib.core.errors import LoketError
 from chalicelib.core.messages import language_of
@@ -49,6 +48,7 @@ class Edge:
 
     def __call__(self, handler: Handler, **params: str) -> Response:
         request = self._app.current_request
+        assert request is not None, "edge runs only inside a request"
         started = time.perf_counter()
         headers: dict[str, str] = {}
         try:

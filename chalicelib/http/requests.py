@@ -16,6 +16,8 @@ MAX_BODY_BYTES = 64 * 1024
 def json_object(request: Request, allowed: set[str], required: set[str]) -> dict[str, Any]:
     """The body as a JSON object with only `allowed` fields and all of `required`."""
     raw = request.raw_body or b""
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8")
     if len(raw) > MAX_BODY_BYTES:
         raise PayloadTooLarge()
     try:

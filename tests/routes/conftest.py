@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,7 +15,7 @@ from chalice.test import Client
 from chalicelib import runtime
 
 # Wednesday 25 November 2026, 09:00 WIB.
-WEDNESDAY_MORNING = datetime(2026, 11, 25, 2, 0, tzinfo=timezone.utc)
+WEDNESDAY_MORNING = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
 
 
 @dataclass

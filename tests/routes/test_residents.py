@@ -9,7 +9,9 @@ import pytest
 from tests.routes.conftest import Api, Clock, nik
 
 
-def _record(api: Api, token: str, digits: str, service: str, stage: str, at: str = "2026-11-24T10:00:00+07:00") -> None:
+def _record(
+    api: Api, token: str, digits: str, service: str, stage: str, at: str = "2026-11-24T10:00:00+07:00"
+) -> None:
     answer = api.post(
         "/v1/admin/applications",
         {"nik": digits, "service": service, "stage": stage, "updated_at": at},
@@ -24,7 +26,9 @@ def test_health_answers_ok(api: Api) -> None:
 
 
 class TestStatus:
-    def test_a_known_nik_gets_its_applications_with_label_and_next_step(self, api: Api, staff_token: str) -> None:
+    def test_a_known_nik_gets_its_applications_with_label_and_next_step(
+        self, api: Api, staff_token: str
+    ) -> None:
         _record(api, staff_token, nik(9001), "ektp", "ready")
         _record(api, staff_token, nik(9001), "kk", "verifying")
         answer = api.post("/v1/status", {"nik": nik(9001)})
@@ -44,7 +48,9 @@ class TestStatus:
         answer = api.post("/v1/status", {"nik": nik(9001)}, headers={"Accept-Language": "en"})
         assert answer.body["applications"][0]["label"] == "Waiting for blank cards"
 
-    def test_a_nik_without_record_is_not_found_and_says_nothing_more(self, api: Api, staff_token: str) -> None:
+    def test_a_nik_without_record_is_not_found_and_says_nothing_more(
+        self, api: Api, staff_token: str
+    ) -> None:
         _record(api, staff_token, nik(9001), "ektp", "ready")
         unknown = api.post("/v1/status", {"nik": nik(9002)})
         other_region = api.post("/v1/status", {"nik": "3171011708850001"})
@@ -52,7 +58,9 @@ class TestStatus:
         assert unknown.body == other_region.body
         assert unknown.code == "not_found"
 
-    @pytest.mark.parametrize("bad", ["123", "3505121708850000", "3505123202850001", 3505121708850001, None, ["x"]])
+    @pytest.mark.parametrize(
+        "bad", ["123", "3505121708850000", "3505123202850001", 3505121708850001, None, ["x"]]
+    )
     def test_an_invalid_nik_is_400_invalid_nik(self, api: Api, bad: object) -> None:
         answer = api.post("/v1/status", {"nik": bad})
         assert (answer.status, answer.code) == (400, "invalid_nik")
@@ -82,7 +90,11 @@ class TestQuota:
 
     def test_another_site_and_day_can_be_asked_for(self, api: Api) -> None:
         answer = api.get("/v1/quota?site=kec-wlingi&day=2026-11-30")
-        assert (answer.status, answer.body["site"], answer.body["service_day"]) == (200, "kec-wlingi", "2026-11-30")
+        assert (answer.status, answer.body["site"], answer.body["service_day"]) == (
+            200,
+            "kec-wlingi",
+            "2026-11-30",
+        )
 
     def test_issued_and_remaining_follow_the_tickets(self, api: Api) -> None:
         for serial in (1, 2, 3):
@@ -109,7 +121,12 @@ class TestTickets:
         answer = api.post("/v1/tickets", {"nik": nik(1)})
         assert answer.status == 201
         assert answer.body == {
-            "ticket": {"site": "kab-blitar", "service_day": "2026-11-25", "number": 1, "nik": "************0001"}
+            "ticket": {
+                "site": "kab-blitar",
+                "service_day": "2026-11-25",
+                "number": 1,
+                "nik": "************0001",
+            }
         }
 
     def test_a_retried_request_gets_the_same_ticket_with_200(self, api: Api) -> None:
@@ -145,12 +162,17 @@ class TestTickets:
         answer = api.post("/v1/tickets", {"nik": nik(1)})
         assert (answer.status, answer.code) == (409, "closed")
 
-    def test_the_count_starts_afresh_at_midnight_wib_without_any_rollover(self, api: Api, clock: Clock) -> None:
+    def test_the_count_starts_afresh_at_midnight_wib_without_any_rollover(
+        self, api: Api, clock: Clock
+    ) -> None:
         clock.set(clock.instant.replace(hour=16, minute=59, second=59, microsecond=999000))
         before = api.post("/v1/tickets", {"nik": nik(1)})
         clock.advance(milliseconds=1)
         after = api.post("/v1/tickets", {"nik": nik(1)})
-        assert (before.body["ticket"]["service_day"], after.body["ticket"]["service_day"]) == ("2026-11-25", "2026-11-26")
+        assert (before.body["ticket"]["service_day"], after.body["ticket"]["service_day"]) == (
+            "2026-11-25",
+            "2026-11-26",
+        )
         assert after.status == 201 and after.body["ticket"]["number"] == 1
 
     def test_an_unknown_site_is_404_unknown_site(self, api: Api) -> None:
@@ -172,7 +194,9 @@ class TestMalformedBodies:
 
     @pytest.mark.parametrize("path", ["/v1/status", "/v1/tickets"])
     @pytest.mark.parametrize("body", [[], "nik", 1, None, {}, {"nik": nik(1), "extra": 1}, {"NIK": nik(1)}])
-    def test_a_body_of_the_wrong_shape_is_400_invalid_request(self, api: Api, path: str, body: object) -> None:
+    def test_a_body_of_the_wrong_shape_is_400_invalid_request(
+        self, api: Api, path: str, body: object
+    ) -> None:
         answer = api.post(path, raw=json.dumps(body).encode())
         assert (answer.status, answer.code) == (400, "invalid_request")
 
@@ -186,7 +210,9 @@ class TestMalformedBodies:
         )
         assert answer.status == 201
 
-    @pytest.mark.parametrize(("method", "path"), [("DELETE", "/v1/status"), ("GET", "/v1/tickets"), ("POST", "/v1/quota")])
+    @pytest.mark.parametrize(
+        ("method", "path"), [("DELETE", "/v1/status"), ("GET", "/v1/tickets"), ("POST", "/v1/quota")]
+    )
     def test_a_wrong_method_is_405_in_the_contract_shape(self, api: Api, method: str, path: str) -> None:
         answer = api.call(method, path)
         assert (answer.status, answer.code) == (405, "method_not_allowed")

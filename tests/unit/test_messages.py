@@ -22,7 +22,14 @@ def test_every_error_code_with_a_status_has_a_message_in_both_languages() -> Non
 
 @pytest.mark.parametrize(
     ("header", "language"),
-    [(None, "id"), ("", "id"), ("en", "en"), ("en-US,en;q=0.9", "en"), ("id-ID,en;q=0.8", "id"), ("fr", "id")],
+    [
+        (None, "id"),
+        ("", "id"),
+        ("en", "en"),
+        ("en-US,en;q=0.9", "en"),
+        ("id-ID,en;q=0.8", "id"),
+        ("fr", "id"),
+    ],
 )
 def test_english_only_when_the_client_asks_for_it_first(header: str | None, language: str) -> None:
     assert language_of(header) == language

@@ -26,7 +26,14 @@ def test_a_day_quota_opens_a_saturday_and_zero_closes_a_wednesday() -> None:
 
 @pytest.mark.parametrize(
     ("quota", "issued", "state"),
-    [(400, 0, "open"), (400, 399, "open"), (400, 400, "full"), (10, 12, "full"), (0, 0, "closed"), (0, 5, "closed")],
+    [
+        (400, 0, "open"),
+        (400, 399, "open"),
+        (400, 400, "full"),
+        (10, 12, "full"),
+        (0, 0, "closed"),
+        (0, 5, "closed"),
+    ],
 )
 def test_the_state_of_a_day(quota: int, issued: int, state: str) -> None:
     assert day_state(quota, issued) == state

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
@@ -11,12 +11,12 @@ WIB = time_zone("Asia/Jakarta")
 
 
 def test_the_last_millisecond_before_17_utc_is_still_the_old_service_day() -> None:
-    now = datetime(2026, 11, 27, 16, 59, 59, 999000, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 27, 16, 59, 59, 999000, tzinfo=UTC)
     assert service_day(now, WIB) == date(2026, 11, 27)
 
 
 def test_17_utc_exactly_is_midnight_in_jakarta_and_a_new_service_day() -> None:
-    now = datetime(2026, 11, 27, 17, 0, 0, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 27, 17, 0, 0, 0, tzinfo=UTC)
     assert service_day(now, WIB) == date(2026, 11, 28)
 
 
@@ -41,7 +41,19 @@ def test_an_iso_date_parses(value: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "value", ["2026-13-01", "2026-02-30", "2025-02-29", "27-11-2026", "2026-1-1", "2026-11-27T00:00", "", None, 20261127, "２０２６-11-27"]
+    "value",
+    [
+        "2026-13-01",
+        "2026-02-30",
+        "2025-02-29",
+        "27-11-2026",
+        "2026-1-1",
+        "2026-11-27T00:00",
+        "",
+        None,
+        20261127,
+        "２０２６-11-27",
+    ],
 )
 def test_anything_else_is_an_invalid_day(value: object) -> None:
     with pytest.raises(InvalidDay):

@@ -28,7 +28,9 @@ def test_defaults_match_the_office(monkeypatch: pytest.MonkeyPatch) -> None:
         ("LOKET_RATE_LIMIT_PER_MINUTE", "-1"),
     ],
 )
-def test_a_malformed_setting_fails_loudly_with_its_name(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
+def test_a_malformed_setting_fails_loudly_with_its_name(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
     monkeypatch.setenv(name, value)
     settings_module.reset()
     with pytest.raises(SettingsError, match=name):
@@ -58,5 +60,7 @@ def test_a_secret_is_read_from_ssm_when_its_parameter_is_named(monkeypatch: pyte
     monkeypatch.setenv("LOKET_NIK_HMAC_KEY_PARAMETER", "/loket/dev/nik-hmac-key")
     settings_module.reset()
     with mock_aws():
-        boto3.client("ssm").put_parameter(Name="/loket/dev/nik-hmac-key", Value="from-ssm", Type="SecureString")
+        boto3.client("ssm").put_parameter(
+            Name="/loket/dev/nik-hmac-key", Value="from-ssm", Type="SecureString"
+        )
         assert secret("LOKET_NIK_HMAC_KEY") == b"from-ssm"
