@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from chalice.app import Chalice
 
+from chalicelib.core.messages import language_of
 from chalicelib.http.edge import JSON_HEADERS
 from chalicelib.http.errors import error_body
 from chalicelib.http.requests import MAX_BODY_BYTES
@@ -39,7 +40,8 @@ class _Handler(BaseHTTPRequestHandler):
         if length < 0 or length > MAX_BODY_BYTES:
             code, status = ("invalid_request", 400) if length < 0 else ("payload_too_large", 413)
             self.close_connection = True
-            self._send(status, dict(JSON_HEADERS), json.dumps(error_body(code, "id")).encode())
+            body = error_body(code, language_of(headers.get("accept-language")))
+            self._send(status, dict(JSON_HEADERS), json.dumps(body).encode())
             return
         body = self.rfile.read(length) if length else b""
         answer = self.server.gateway.handle(self.command, self.path, headers, body, self.client_address[0])
