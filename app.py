@@ -1,8 +1,6 @@
 """loket: the whole surface of the service on one screen. See README.md and openapi.yaml."""
 
-import os
-
-from chalice.app import AuthRequest, AuthResponse, Cron, Response, S3Event
+from chalice.app import AuthRequest, AuthResponse, Cron, Response
 
 from chalicelib.http import api
 from chalicelib.http.edge import Edge, LoketChalice, answer_other_methods, authorize
@@ -78,16 +76,14 @@ def rollover(event: object) -> dict[str, object]:
     return run_rollover(event)
 
 
-# The bucket is fixed when the app is packaged or deployed: set LOKET_IMPORT_BUCKET then.
-@app.on_s3_event(
-    bucket=os.environ.get("LOKET_IMPORT_BUCKET", "loket-imports"),
-    prefix="imports/",
-    events=["s3:ObjectCreated:*"],
-)
-def stage_import(event: S3Event) -> list[dict[str, object]]:
+# S3 `imports/*` ObjectCreated notifications invoke this function. `chalice package`
+# cannot express @app.on_s3_event, so the bucket, its notification and the invoke
+# permission are declared in infra/ (the merge template).
+@app.lambda_function(name="stage_import")
+def stage_import(event: dict[str, object], context: object) -> list[dict[str, object]]:
     from chalicelib.imports import import_s3_event  # csv, boto3's S3 client: off the API's cold start
 
-    return import_s3_event(event.to_dict(), event.context)
+    return import_s3_event(event, context)
 
 
 # --- the residents' web page ----------------------------------------------------------------

@@ -1,0 +1,136 @@
+"""The browser tier: Debian's headless Chromium, driven by Playwright, against the real local
+HTTP server (`local.http_server`) over the embedded, linearizable moto DynamoDB with demo data.
+
+Chromium is the system one at /usr/bin/chromium (`.ci/run` installs it); Playwright's own
+browser download cannot work on this network. When Chromium is missing the tier FAILS:
+a skipped browser test would hide a page nobody has seen work.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Playwright, sync_playwright
+
+from chalicelib import runtime, settings
+from tests.browser.harness import CHROMIUM, CHROMIUM_FLAGS, EVERY_WEEKDAY, PHONE, Loket, Watched
+
+REGION = "ap-southeast-3"
+
+
+# Module-scoped, not session-scoped: Playwright's sync API keeps an event loop of its own alive
+# while started, and no other tier should run beside it.
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="module")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    if not CHROMIUM.is_file() or not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(
+            f"Chromium is missing at {CHROMIUM}: `apt-get install -y chromium` (.ci/run does it). "
+            "The browser tests do not skip.",
+            pytrace=False,
+        )
+    browser = playwright.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, chromium_sandbox=False, args=CHROMIUM_FLAGS
+    )
+    yield browser
+    browser.close()
+
+
+@dataclass(frozen=True)
+class Tables:
+    endpoint: str
+    prefix: str
+
+
+@pytest.fixture(scope="module")
+def tables() -> Iterator[Tables]:
+    """The embedded, linearizable moto DynamoDB on 127.0.0.1, with loket's tables, for this module.
+
+    Tables are created once (PynamoDB takes ~2 s for them here) and emptied before each test.
+    """
+    from chalicelib.store.models import MODELS, bind, create_missing_tables
+    from local.embedded_dynamodb import EmbeddedDynamoDB
+
+    embedded = EmbeddedDynamoDB().start()
+    made = Tables(embedded.endpoint, f"web-{uuid.uuid4().hex[:10]}")
+    try:
+        bind(made.prefix, REGION, made.endpoint)
+        create_missing_tables()
+        yield made
+        bind(made.prefix, REGION, made.endpoint)
+        for model in MODELS.values():
+            model.delete_table()  # moto's tables outlive its server: leave none behind
+    finally:
+        embedded.stop()
+        settings.reset()
+        runtime.reset()
+        config = settings.settings()  # leave the models bound as the environment says, not to a dead port
+        bind(config.table_prefix, config.region, config.dynamodb_endpoint)
+
+
+@pytest.fixture
+def loket(tables: Tables, monkeypatch: pytest.MonkeyPatch) -> Iterator[Loket]:
+    """A fresh service per test: empty tables, the demo data, an HTTP server on 127.0.0.1.
+
+    Every weekday is open, so the ticket flow runs on any day; the clock is pinned to the
+    instant the fixture starts, so a test that crosses midnight WIB still sees one service day.
+    """
+    from app import app
+    from chalicelib.core.service_day import service_day
+    from chalicelib.store.models import MODELS
+    from local.demo import seed
+    from local.http_server import HttpServer
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", tables.endpoint)
+    monkeypatch.setenv("AWS_REGION", REGION)
+    monkeypatch.setenv("LOKET_TABLE_PREFIX", tables.prefix)
+    monkeypatch.setenv("LOKET_OPEN_WEEKDAYS", EVERY_WEEKDAY)
+    settings.reset()
+    runtime.reset()
+    started = datetime.now(UTC)
+    monkeypatch.setattr(runtime, "now", lambda: started)
+    store = runtime.store()  # binds the models to this endpoint and prefix before anything uses them
+    for model in MODELS.values():
+        with model.batch_write() as batch:
+            for item in model.scan(consistent_read=True):
+                batch.delete(item)
+    seed(store)
+    server = HttpServer(app, port=0).start()
+    try:
+        yield Loket(url=server.url, today=service_day(started, settings.settings().tz).isoformat())
+    finally:
+        server.stop()
+        settings.reset()
+        runtime.reset()
+
+
+@pytest.fixture
+def watched(browser: Browser) -> Iterator[Watched]:
+    """A new, empty browser context (no storage, no cache) on a phone-sized screen."""
+    context = browser.new_context(
+        viewport=PHONE, locale="id-ID", timezone_id="Asia/Jakarta", service_workers="block"
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    seen = Watched(page)
+    page.on("request", lambda request: seen.requests.append(request.url))
+    page.on("pageerror", lambda error: seen.problems.append(f"script error: {error}"))
+
+    def on_console(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            seen.problems.append(f"CSP: {message.text}")
+
+    page.on("console", on_console)
+    yield seen
+    context.close()
+    assert seen.problems == [], "the page broke in the browser"
