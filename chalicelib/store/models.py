@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from pynamodb.attributes import MapAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.connection import Connection
 from pynamodb.models import Model
+
+from chalicelib.store.whatsapp import WhatsAppMessageRecord
 
 
 class _Meta:
@@ -84,16 +87,28 @@ MODELS: dict[str, type[Model]] = {
     "sites": SiteConfigRecord,
     "audit": AuditRecord,
     "rate-limits": RateWindowRecord,
+    "whatsapp-messages": WhatsAppMessageRecord,  # declared in store/whatsapp.py
 }
 
 
 def bind(table_prefix: str, region: str, host: str | None) -> None:
-    """Point every model at its table on the given endpoint, dropping cached connections."""
+    """Point every model at its table on the given endpoint, sharing one connection.
+
+    PynamoDB gives each model its own connection, and so its own botocore session and
+    client (~100 ms each at cold start); one shared connection serves every table.
+    """
+    shared: Connection | None = None
     for kind, model in MODELS.items():
         model.Meta.table_name = f"{table_prefix}-{kind}"
         model.Meta.region = region
         model.Meta.host = host
         model._connection = None
+        table = model._get_connection()
+        if shared is None:
+            shared = table.connection
+        else:
+            shared.add_meta_table(table.connection.get_meta_table(table.table_name))
+            table.connection = shared
 
 
 def create_missing_tables() -> None:

@@ -1,0 +1,305 @@
+"""The WhatsApp inbox and reply outbox: one item per incoming message id.
+
+An item is created by a conditional put before the message is acted on (the exactly-once
+claim), then carries the reply until it is sent. Its `state` moves
+
+    received --queue_reply--> pending --lease--> sending --mark_sent--> sent
+        |                        ^                  |
+        +--finish_silently--> done                  +--retry_later--> pending (due later)
+                                                    +--give_up-------> failed
+
+Every transition is a conditional write on the token of whoever holds the item, so two
+workers never send the same reply at once. The resident's wa_id (needed to answer) and
+the reply text are removed once the reply is sent; the whole item expires after its TTL.
+The reply text holds a NIK's last 4 digits at most; the incoming text is never stored.
+
+Registered in `models.MODELS`, so `bind()` and `create_missing_tables()` cover it. This
+module imports nothing else from the store at import time (models.py imports it).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from functools import partial
+
+from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
+from pynamodb.models import Model
+
+from chalicelib.core.errors import Unavailable
+
+
+class ReplyState(StrEnum):
+    RECEIVED = "received"  # claimed, being answered
+    PENDING = "pending"  # reply waiting to be sent
+    SENDING = "sending"  # a worker holds a lease and is sending
+    SENT = "sent"
+    DONE = "done"  # answered with silence (e.g. a rate-limited resident already told)
+    FAILED = "failed"  # gave up: a permanent Graph API error, or too many attempts
+
+
+class WhatsAppMessageRecord(Model):
+    class Meta:
+        table_name = "loket-whatsapp-messages"
+        region = "ap-southeast-3"
+        host: str | None = None
+        billing_mode = "PAY_PER_REQUEST"
+        connect_timeout_seconds = 2
+        read_timeout_seconds = 5
+        max_retry_attempts = 2
+
+    message_id = UnicodeAttribute(hash_key=True)  # Meta's wamid
+    state = UnicodeAttribute()
+    claim_token = UnicodeAttribute()
+    claimed_ms = NumberAttribute()
+    to_wa_id = UnicodeAttribute(null=True)
+    phone_number_id = UnicodeAttribute(null=True)
+    reply = UnicodeAttribute(null=True)
+    attempts = NumberAttribute(default=0)
+    due_ms = NumberAttribute(null=True)
+    lease_token = UnicodeAttribute(null=True)
+    lease_until_ms = NumberAttribute(null=True)
+    sent_ms = NumberAttribute(null=True)
+    graph_message_id = UnicodeAttribute(null=True)
+    last_error = UnicodeAttribute(null=True)
+    expires_at = TTLAttribute()
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """This caller owns the message now and must answer it."""
+
+    token: str
+
+
+@dataclass(frozen=True)
+class AlreadyClaimed:
+    """Somebody claimed the message before: a redelivery (or a concurrent delivery)."""
+
+    state: ReplyState
+    claimed_at: datetime
+
+
+@dataclass(frozen=True)
+class Lease:
+    """A worker's exclusive right to send one reply until `until`."""
+
+    message_id: str
+    token: str
+    to_wa_id: str
+    phone_number_id: str
+    reply: str
+    attempts: int  # including this one
+
+
+@dataclass(frozen=True)
+class Unsent:
+    message_id: str
+    state: ReplyState
+    due_at: datetime  # when it may be (re)sent: its due time, or its lease's end
+
+
+@dataclass(frozen=True)
+class MessageView:
+    """What an operator (or a test) may see of one message: never the wa_id."""
+
+    message_id: str
+    state: ReplyState
+    attempts: int
+    reply: str | None
+    last_error: str | None
+
+
+def _ms(instant: datetime) -> int:
+    return int(instant.timestamp() * 1000)
+
+
+def _from_ms(ms: float | None) -> datetime:
+    return datetime.fromtimestamp((ms or 0) / 1000, UTC)
+
+
+def _token() -> str:
+    return uuid.uuid4().hex
+
+
+def _conditional(write: Callable[[], object]) -> bool:
+    """Run one conditional write: False when its condition did not hold, `Unavailable` when
+    DynamoDB could not be reached."""
+    # Imported here: models.py imports this module, and dynamo.py imports models.py.
+    from chalicelib.store.dynamo import ConditionFailed, _dynamodb_errors
+
+    try:
+        with _dynamodb_errors():
+            write()
+    except ConditionFailed:
+        return False
+    return True
+
+
+def _read(message_id: str) -> WhatsAppMessageRecord | None:
+    from chalicelib.store.dynamo import _dynamodb_errors
+
+    with _dynamodb_errors():
+        try:
+            return WhatsAppMessageRecord.get(message_id, consistent_read=True)
+        except WhatsAppMessageRecord.DoesNotExist:
+            return None
+
+
+class WhatsAppStore:
+    """Every read and write of the WhatsApp inbox/outbox. Models must be bound first
+    (`runtime.store()` does it)."""
+
+    def claim(self, message_id: str, now: datetime, keep_for: timedelta) -> Claimed | AlreadyClaimed:
+        """Record the message id before acting on it: one conditional put, so of any number
+        of deliveries of one message exactly one is `Claimed`."""
+        c = WhatsAppMessageRecord
+        for _ in range(3):
+            token = _token()
+            record = c(
+                message_id,
+                state=ReplyState.RECEIVED.value,
+                claim_token=token,
+                claimed_ms=_ms(now),
+                attempts=0,
+                expires_at=now + keep_for,
+            )
+            if _conditional(partial(record.save, condition=c.message_id.does_not_exist())):
+                return Claimed(token)
+            existing = _read(message_id)
+            if existing is not None:
+                return AlreadyClaimed(ReplyState(existing.state), _from_ms(existing.claimed_ms))
+            # Released between our put and our read (its answer failed): try to claim again.
+        raise Unavailable("whatsapp claim kept changing")
+
+    def take_over(self, message_id: str, stale_before: datetime, now: datetime) -> Claimed | None:
+        """Claim a message whose claimant stopped before queuing a reply (its claim is older
+        than `stale_before`). None when it is not stale or someone else took it over."""
+        c = WhatsAppMessageRecord
+        token = _token()
+        stale = (c.state == ReplyState.RECEIVED.value) & (c.claimed_ms < _ms(stale_before))
+        actions: list[Action] = [c.claim_token.set(token), c.claimed_ms.set(_ms(now))]
+        return Claimed(token) if self._transition(message_id, actions, stale) else None
+
+    def release(self, message_id: str, claim: Claimed) -> bool:
+        """Forget a claim whose answer could not be worked out, so that Meta's retry is answered."""
+        c = WhatsAppMessageRecord
+        mine = (c.claim_token == claim.token) & (c.state == ReplyState.RECEIVED.value)
+        return _conditional(lambda: c(message_id).delete(condition=mine))
+
+    def queue_reply(
+        self, message_id: str, claim: Claimed, to_wa_id: str, phone_number_id: str, reply: str, now: datetime
+    ) -> bool:
+        """Attach the reply and make it due now. False when the claim was lost meanwhile."""
+        c = WhatsAppMessageRecord
+        actions: list[Action] = [
+            c.state.set(ReplyState.PENDING.value),
+            c.to_wa_id.set(to_wa_id),
+            c.phone_number_id.set(phone_number_id),
+            c.reply.set(reply),
+            c.due_ms.set(_ms(now)),
+        ]
+        mine = (c.claim_token == claim.token) & (c.state == ReplyState.RECEIVED.value)
+        return self._transition(message_id, actions, mine)
+
+    def finish_silently(self, message_id: str, claim: Claimed) -> bool:
+        c = WhatsAppMessageRecord
+        mine = (c.claim_token == claim.token) & (c.state == ReplyState.RECEIVED.value)
+        return self._transition(message_id, [c.state.set(ReplyState.DONE.value)], mine)
+
+    def lease(self, message_id: str, now: datetime, hold_for: timedelta) -> Lease | None:
+        """Take the exclusive right to send a pending reply (or one whose sender's lease ran
+        out). None when there is nothing to send or another worker holds it."""
+        c = WhatsAppMessageRecord
+        token = _token()
+        sendable = (c.state == ReplyState.PENDING.value) | (
+            (c.state == ReplyState.SENDING.value) & (c.lease_until_ms < _ms(now))
+        )
+        actions: list[Action] = [
+            c.state.set(ReplyState.SENDING.value),
+            c.lease_token.set(token),
+            c.lease_until_ms.set(_ms(now + hold_for)),
+            c.attempts.set((c.attempts | 0) + 1),
+        ]
+        record = c(message_id)  # `update` refreshes it with the item as written
+        if not _conditional(
+            lambda: record.update(actions=actions, condition=c.message_id.exists() & sendable)
+        ):
+            return None
+        if record.to_wa_id is None or record.phone_number_id is None or record.reply is None:
+            raise RuntimeError("a sendable whatsapp message has no reply")
+        return Lease(
+            message_id, token, record.to_wa_id, record.phone_number_id, record.reply, int(record.attempts)
+        )
+
+    def mark_sent(self, lease: Lease, graph_message_id: str | None, now: datetime) -> bool:
+        c = WhatsAppMessageRecord
+        actions: list[Action] = [
+            c.state.set(ReplyState.SENT.value),
+            c.sent_ms.set(_ms(now)),
+            c.to_wa_id.remove(),
+            c.reply.remove(),
+            c.due_ms.remove(),
+            c.lease_until_ms.remove(),
+        ]
+        if graph_message_id:
+            actions.append(c.graph_message_id.set(graph_message_id[:256]))
+        return self._transition(lease.message_id, actions, c.lease_token == lease.token)
+
+    def retry_later(self, lease: Lease, due: datetime, error: str) -> bool:
+        c = WhatsAppMessageRecord
+        actions: list[Action] = [
+            c.state.set(ReplyState.PENDING.value),
+            c.due_ms.set(_ms(due)),
+            c.last_error.set(error[:500]),
+            c.lease_until_ms.remove(),
+        ]
+        return self._transition(lease.message_id, actions, c.lease_token == lease.token)
+
+    def give_up(self, lease: Lease, error: str) -> bool:
+        c = WhatsAppMessageRecord
+        actions: list[Action] = [
+            c.state.set(ReplyState.FAILED.value),
+            c.last_error.set(error[:500]),
+            c.to_wa_id.remove(),
+            c.due_ms.remove(),
+            c.lease_until_ms.remove(),
+        ]
+        return self._transition(lease.message_id, actions, c.lease_token == lease.token)
+
+    def unsent(self) -> list[Unsent]:
+        """Every reply neither sent nor given up, with when it may go. A scan: meant for the
+        local drain (`make run`), where the table is small; in AWS the queue drives the worker."""
+        from chalicelib.store.dynamo import _dynamodb_errors
+
+        c = WhatsAppMessageRecord
+        with _dynamodb_errors():
+            records = list(
+                c.scan(
+                    c.state.is_in(ReplyState.PENDING.value, ReplyState.SENDING.value),
+                    attributes_to_get=["message_id", "state", "due_ms", "lease_until_ms"],
+                )
+            )
+        found = []
+        for r in records:
+            state = ReplyState(r.state)
+            due = r.due_ms if state is ReplyState.PENDING else r.lease_until_ms
+            found.append(Unsent(r.message_id, state, _from_ms(due)))
+        return found
+
+    def view(self, message_id: str) -> MessageView | None:
+        r = _read(message_id)
+        if r is None:
+            return None
+        return MessageView(r.message_id, ReplyState(r.state), int(r.attempts or 0), r.reply, r.last_error)
+
+    def _transition(self, message_id: str, actions: list[Action], condition: Condition) -> bool:
+        c = WhatsAppMessageRecord
+        return _conditional(
+            lambda: c(message_id).update(actions=actions, condition=c.message_id.exists() & condition)
+        )

@@ -1,0 +1,14 @@
+"""Where WhatsApp is spoken: Meta's Cloud API webhook in, replies out through the Graph API.
+
+    views.py      the two webhook routes and the reply worker, as app.py calls them
+    signature.py  X-Hub-Signature-256 over the raw body
+    payloads.py   the text messages inside a webhook payload
+    commands.py   STATUS / ANTRE / KUOTA / help, as residents type them
+    replies.py    the reply wording, from the message catalogue
+    inbox.py      exactly once: claim each message id, work out its reply, queue it
+    outbox.py     send queued replies: one code path for the SQS worker and the local drain
+    graph.py      a small Graph API client on urllib3 (already loaded with botocore)
+    config.py     WHATSAPP_* settings and secrets
+
+Imported only by the WhatsApp routes and worker, so a status lookup does not pay for it.
+"""

@@ -1,0 +1,157 @@
+"""Exactly once: each incoming message is claimed by its id before anything is done for it.
+
+For every text message of a webhook delivery:
+
+1. `claim`: a conditional put of the message id (with a TTL). A redelivery, or the same
+   message arriving on ten connections at once, finds it claimed: no second answer, no
+   second ticket. (One exception: a claim left `received` for over a minute, its claimant
+   gone before it queued a reply, is taken over; answering is idempotent, a ticket taken
+   again is the same ticket.)
+2. answer: the per-wa_id rate limit, then the command, through the same use cases as the
+   HTTP routes. Nothing slow happens here: only DynamoDB.
+3. `queue_reply`: the reply is stored in the same item, pending; the dispatcher is told.
+   Sending is the outbox's job (outbox.py), so Meta gets its 200 without waiting on Graph.
+
+If DynamoDB is unavailable while answering, the claim is released and the webhook answers
+503: Meta delivers again later, and that delivery is answered.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from chalicelib import runtime
+from chalicelib.core.errors import Closed, NotFound, QuotaExhausted, RateLimited, Unavailable
+from chalicelib.core.service_day import service_day
+from chalicelib.logs import log
+from chalicelib.services import days, status, tickets
+from chalicelib.services.rate_limit import check_rate
+from chalicelib.settings import secret, settings
+from chalicelib.store.dynamo import DynamoStore
+from chalicelib.store.whatsapp import AlreadyClaimed, Claimed, ReplyState, WhatsAppStore
+from chalicelib.whatsapp import replies
+from chalicelib.whatsapp.commands import (
+    AskHelp,
+    AskQuota,
+    AskStatus,
+    AskTicket,
+    BadNik,
+    Command,
+    parse_command,
+)
+from chalicelib.whatsapp.config import whatsapp_settings
+from chalicelib.whatsapp.outbox import Dispatcher
+from chalicelib.whatsapp.payloads import InboundText
+
+RATE_ROUTE = "whatsapp"
+_RATE_NOTICE_ROUTE = "whatsapp-rate-notice"  # at most one "please wait" per wa_id per minute
+_STALE_CLAIM = timedelta(seconds=60)
+
+
+def receive(
+    store: DynamoStore, inbox: WhatsAppStore, messages: Sequence[InboundText], dispatcher: Dispatcher
+) -> list[str]:
+    """Claim, answer and queue each message; returns the ids whose replies were dispatched."""
+    keep_for = timedelta(days=whatsapp_settings().keep_days)
+    queued: list[str] = []
+    try:
+        for message in messages:
+            now = runtime.now()
+            outcome = inbox.claim(message.message_id, now, keep_for)
+            claim = (
+                outcome
+                if isinstance(outcome, Claimed)
+                else _after_redelivery(inbox, message.message_id, outcome, now, queued)
+            )
+            if claim is None:
+                continue
+            try:
+                reply = answer(store, message, now)
+                if reply is None:
+                    inbox.finish_silently(message.message_id, claim)
+                elif inbox.queue_reply(
+                    message.message_id, claim, message.wa_id, message.phone_number_id, reply, runtime.now()
+                ):
+                    queued.append(message.message_id)
+            except Unavailable:
+                _release_quietly(inbox, message.message_id, claim)
+                raise
+    finally:
+        if queued:  # even when a later message failed: these replies are ready
+            dispatcher.dispatch(queued)
+    return queued
+
+
+def _release_quietly(inbox: WhatsAppStore, message_id: str, claim: Claimed) -> None:
+    """Best effort: if even this fails, the claim goes stale and a later delivery takes it over."""
+    try:
+        inbox.release(message_id, claim)
+    except Unavailable:
+        log("whatsapp_release_failed", logging.WARNING, message_id=message_id)
+
+
+def _after_redelivery(
+    inbox: WhatsAppStore, message_id: str, seen: AlreadyClaimed, now: datetime, queued: list[str]
+) -> Claimed | None:
+    """A message claimed before. Its reply is never worked out twice; a reply still waiting
+    is dispatched again (the first dispatch may be what failed); a claim abandoned before
+    its reply was queued is taken over."""
+    log("whatsapp_redelivery", message_id=message_id, state=seen.state.value)
+    if seen.state in (ReplyState.PENDING, ReplyState.SENDING):
+        queued.append(message_id)
+        return None
+    if seen.state is ReplyState.RECEIVED and seen.claimed_at < now - _STALE_CLAIM:
+        return inbox.take_over(message_id, now - _STALE_CLAIM, now)
+    return None
+
+
+def answer(store: DynamoStore, message: InboundText, now: datetime) -> str | None:
+    """The reply to one message, or None to stay silent (a resident already told to wait)."""
+    config = settings()
+    key = secret("LOKET_NIK_HMAC_KEY")
+    try:
+        check_rate(store, config.rate_limit_per_minute, message.wa_id, RATE_ROUTE, now, key)
+    except RateLimited as limited:
+        try:
+            check_rate(store, 1, message.wa_id, _RATE_NOTICE_ROUTE, now, key)
+        except RateLimited:
+            log("whatsapp_rate_limited", message_id=message.message_id, replied=False)
+            return None
+        log("whatsapp_rate_limited", message_id=message.message_id, replied=True)
+        return replies.rate_limited(limited.retry_after_seconds)
+    command = parse_command(message.text)
+    log("whatsapp_command", message_id=message.message_id, command=type(command).__name__)
+    try:
+        return _run(store, command, now)
+    except Unavailable:
+        raise
+    except Exception as error:  # a bug must not leave the resident without an answer, or loop
+        log("whatsapp_answer_error", logging.ERROR, message_id=message.message_id, error=type(error).__name__)
+        return replies.internal_error()
+
+
+def _run(store: DynamoStore, command: Command, now: datetime) -> str:
+    config = settings()
+    key = secret("LOKET_NIK_HMAC_KEY")
+    today = service_day(now, config.tz)
+    site = config.default_site
+    if isinstance(command, AskStatus):
+        try:
+            applications = status.applications_of(store, command.nik, key)
+        except NotFound:
+            return replies.status_not_found(command.nik)
+        return replies.status(command.nik, applications, config.tz)
+    if isinstance(command, AskTicket):
+        try:
+            number, granted = tickets.take_ticket(store, config, site, today, command.nik, key)
+        except (QuotaExhausted, Closed) as refused:
+            return replies.ticket_refused(refused.code, site, today)
+        return replies.ticket(command.nik, site, today, number, granted)
+    if isinstance(command, AskQuota):
+        return replies.quota(days.day_counter(store, config, site, today))
+    if isinstance(command, BadNik):
+        return replies.bad_nik(command.command)
+    assert isinstance(command, AskHelp)
+    return replies.help_text()

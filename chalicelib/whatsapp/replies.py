@@ -1,0 +1,104 @@
+"""Reply texts, worded from the message catalogue (chalicelib/core/messages.py).
+
+Each function returns one WhatsApp text. Indonesian by default. A NIK appears only as
+its last 4 digits.
+"""
+
+from __future__ import annotations
+
+from datetime import date, tzinfo
+
+from chalicelib.core.applications import Application
+from chalicelib.core.messages import (
+    NEXT_STEPS,
+    SERVICE_NAMES,
+    STAGE_LABELS,
+    WHATSAPP_MONTHS,
+    WHATSAPP_SITE_NAMES,
+    WHATSAPP_TEXTS,
+    WHATSAPP_WEEKDAYS,
+    Language,
+)
+from chalicelib.core.nik import Nik
+from chalicelib.core.quota import DayCounter
+from chalicelib.whatsapp.commands import NikCommand
+
+
+def _text(key: str, lang: Language, **fields: object) -> str:
+    return WHATSAPP_TEXTS[key][lang].format(**fields)
+
+
+def long_date(day: date, lang: Language = "id") -> str:
+    """`Senin, 1 Desember 2025`."""
+    weekday, month = WHATSAPP_WEEKDAYS[lang][day.weekday()], WHATSAPP_MONTHS[lang][day.month - 1]
+    return f"{weekday}, {day.day} {month} {day.year}"
+
+
+def short_date(day: date, lang: Language = "id") -> str:
+    """`1 Des 2025`: months cut to three letters."""
+    return f"{day.day} {WHATSAPP_MONTHS[lang][day.month - 1][:3]} {day.year}"
+
+
+def site_name(site: str, lang: Language = "id") -> str:
+    return WHATSAPP_SITE_NAMES.get(site, {}).get(lang, site)
+
+
+def help_text(lang: Language = "id") -> str:
+    return _text("help", lang)
+
+
+def status(nik: Nik, applications: list[Application], tz: tzinfo, lang: Language = "id") -> str:
+    items = [
+        _text(
+            "status_item",
+            lang,
+            service=SERVICE_NAMES[a.service][lang],
+            label=STAGE_LABELS[a.stage][lang],
+            next_step=NEXT_STEPS[a.stage][lang],
+            updated=short_date(a.updated_at.astimezone(tz).date(), lang),
+        )
+        for a in applications
+    ]
+    return "\n\n".join([_text("status_header", lang, last4=nik.last4), *items])
+
+
+def status_not_found(nik: Nik, lang: Language = "id") -> str:
+    return _text("status_not_found", lang, last4=nik.last4)
+
+
+def bad_nik(command: NikCommand, lang: Language = "id") -> str:
+    return _text("bad_nik", lang, command=command)
+
+
+def ticket(nik: Nik, site: str, day: date, number: int, granted: bool, lang: Language = "id") -> str:
+    head = _text("ticket_new" if granted else "ticket_held", lang, number=number)
+    where = {"day": long_date(day, lang), "site": site_name(site, lang), "last4": nik.last4}
+    details = _text("ticket_details", lang, **where)
+    return f"{head}\n{details}"
+
+
+def ticket_refused(code: str, site: str, day: date, lang: Language = "id") -> str:
+    """`code` is `quota_exhausted` or `closed`."""
+    key = "ticket_closed" if code == "closed" else "ticket_exhausted"
+    return _text(key, lang, day=long_date(day, lang), site=site_name(site, lang))
+
+
+def quota(counter: DayCounter, lang: Language = "id") -> str:
+    key = {"open": "quota_open", "full": "quota_full", "closed": "quota_closed"}[counter.state]
+    return _text(
+        key,
+        lang,
+        day=long_date(counter.service_day, lang),
+        site=site_name(counter.site, lang),
+        remaining=counter.remaining,
+        quota=counter.quota,
+        issued=counter.issued,
+    )
+
+
+def rate_limited(retry_after_seconds: int, lang: Language = "id") -> str:
+    return _text("rate_limited", lang, seconds=max(retry_after_seconds, 1))
+
+
+def internal_error(lang: Language = "id") -> str:
+    return _text("internal_error", lang)

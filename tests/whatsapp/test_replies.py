@@ -1,0 +1,67 @@
+"""Reply wording: plain Indonesian for a phone screen, never a whole NIK."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import pytest
+
+from chalicelib.core.applications import Application, Service, Stage
+from chalicelib.core.messages import WHATSAPP_TEXTS
+from chalicelib.core.nik import parse_nik
+from chalicelib.core.quota import DayCounter
+from chalicelib.whatsapp import replies
+
+NIK = parse_nik("3505124509909001")
+WIB = timezone(timedelta(hours=7))
+MONDAY = date(2026, 11, 30)
+
+
+def test_every_whatsapp_text_has_indonesian_and_english() -> None:
+    for key, texts in WHATSAPP_TEXTS.items():
+        assert set(texts) == {"id", "en"}, key
+        assert all(t.strip() for t in texts.values()), key
+
+
+def test_dates_read_as_an_indonesian_would_say_them() -> None:
+    assert replies.long_date(MONDAY) == "Senin, 30 November 2026"
+    assert replies.long_date(date(2027, 1, 1)) == "Jumat, 1 Januari 2027"
+    assert replies.long_date(MONDAY, "en") == "Monday, 30 November 2026"
+
+
+def test_the_update_day_is_the_day_in_wib_not_in_utc() -> None:
+    late_evening_utc = datetime(2026, 11, 29, 18, 0, tzinfo=UTC)  # 30 Nov 01:00 WIB
+    text = replies.status(NIK, [Application(Service.EKTP, Stage.READY, late_evening_utc)], WIB)
+    assert "(diperbarui 30 Nov 2026)" in text
+
+
+@pytest.mark.parametrize(
+    ("counter", "expected"),
+    [
+        (DayCounter("kab-blitar", MONDAY, quota=400, issued=12), "Sisa *388* dari 400 nomor"),
+        (DayCounter("kab-blitar", MONDAY, quota=400, issued=400), "sudah habis (400 dari 400"),
+        (DayCounter("kab-blitar", MONDAY, quota=0, issued=0), "tidak ada layanan antrean"),
+    ],
+)
+def test_kuota_says_open_full_or_closed(counter: DayCounter, expected: str) -> None:
+    assert expected in replies.quota(counter)
+
+
+def test_an_unknown_site_is_named_by_its_code() -> None:
+    assert "kec-wlingi" in replies.ticket(NIK, "kec-wlingi", MONDAY, 3, granted=True)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_no_reply_shows_more_than_the_last_four_digits(lang: str) -> None:
+    apps = [
+        Application(s, st, datetime(2026, 11, 1, tzinfo=WIB)) for s, st in zip(Service, Stage, strict=False)
+    ]
+    texts = [
+        replies.status(NIK, apps, WIB, lang),  # type: ignore[arg-type]
+        replies.status_not_found(NIK, lang),  # type: ignore[arg-type]
+        replies.ticket(NIK, "kab-blitar", MONDAY, 7, granted=False, lang=lang),  # type: ignore[arg-type]
+    ]
+    for text in texts:
+        assert NIK.digits not in text
+        assert NIK.digits[:12] not in text
+        assert "9001" in text
