@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from pynamodb.exceptions import PynamoDBException
@@ -63,13 +63,24 @@ def _dynamodb_errors() -> Iterator[None]:
     try:
         yield
     except PynamoDBException as error:
-        code = error.cause_response_code
+        code = _error_code(error)
         if code == _CONDITION_FAILED:
             raise ConditionFailed() from None
         if code in _RETRYABLE or code is None:
             # code None: no response at all (timeout, connection refused) after botocore's retries.
             raise Unavailable(f"dynamodb {code or type(error.cause).__name__}") from None
         raise
+
+
+def _error_code(error: PynamoDBException) -> str | None:
+    """DynamoDB's error code, or None when no response arrived. Not `cause_response_code`:
+    botocore's ReadTimeoutError/ConnectTimeoutError carry `response = None`, which makes
+    PynamoDB 6.1's property raise AttributeError (a 500 instead of a 503)."""
+    response = getattr(error.cause, "response", None)
+    if not isinstance(response, dict):
+        return None
+    code = response.get("Error", {}).get("Code")
+    return code if isinstance(code, str) else None
 
 
 def _counter(record: DayCounterRecord) -> DayCounter:
@@ -241,7 +252,7 @@ class DynamoStore:
     # --- audit --------------------------------------------------------------------------
 
     def append_audit(self, actor: str, action: str, before: Any, after: Any) -> None:
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         record = AuditRecord(
             _AUDIT_LOG,
             f"{now.strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{uuid.uuid4().hex[:8]}",
