@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
-from chalice.app import AuthRequest, AuthResponse, Chalice, Response
+from chalice.app import AuthRequest, AuthResponse, Chalice, Request, Response
 
 from chalicelib.core.errors import LoketError
 from chalicelib.core.messages import language_of
@@ -22,6 +23,19 @@ JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8", "Cache-Contro
 class LoketChalice(Chalice):
     """Chalice, with what the framework answers by itself (405 from routing, 415, a crash)
     rewritten into the contract's error shape."""
+
+    _serving = threading.local()
+
+    @property  # type: ignore[override]
+    def current_request(self) -> Request | None:
+        """The request this thread is serving. Chalice keeps one attribute per app: the
+        local server's threads overwrote it for each other, so a resident could be answered
+        with another's NIK (1 in 10,000 requests from 64 threads). In Lambda: one thread."""
+        return getattr(self._serving, "request", None)
+
+    @current_request.setter
+    def current_request(self, request: Request | None) -> None:
+        self._serving.request = request
 
     def __call__(self, event: Any, context: Any) -> dict[str, Any]:
         response: dict[str, Any] = super().__call__(event, context)
