@@ -4,19 +4,28 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 ROLE   ?= admin
+STAGE  ?=
+MEASURE ?=
+# Template checkers whose pins clash with the dev venv's (see infra/requirements-checkov.txt).
+CHECKOV_VENV := .venv-checkov
 
-.PHONY: install run token test lint typecheck test-unit test-integration clean
+.PHONY: install run token test lint typecheck test-unit test-integration clean package
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt 1>&2
 	@touch $@
 
+$(CHECKOV_VENV)/.installed: infra/requirements-checkov.txt
+	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	@$(CHECKOV_VENV)/bin/pip install --quiet --disable-pip-version-check -r infra/requirements-checkov.txt 1>&2
+	@touch $@
+
 node_modules/.installed: package.json package-lock.json
 	@npm ci --no-audit --no-fund --silent 1>&2
 	@touch $@
 
-install: $(VENV)/.installed node_modules/.installed
+install: $(VENV)/.installed node_modules/.installed $(CHECKOV_VENV)/.installed
 
 run: $(VENV)/.installed
 	@PORT=$(PORT) $(BIN)/python -m local serve
@@ -40,5 +49,9 @@ test-integration: install
 test: lint typecheck install
 	$(BIN)/pytest tests
 
+# dist/<stage>/: sam.json + deployment.zip for each stage (STAGE=prod: one; MEASURE=1: import costs too).
+package: $(VENV)/.installed
+	$(BIN)/python -m infra.package $(if $(STAGE),--stage $(STAGE)) $(if $(MEASURE),--measure)
+
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis dist
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis dist $(CHECKOV_VENV)

@@ -1,0 +1,163 @@
+"""The policies grant what the code really calls: each function's code is run on in-process
+moto with every DynamoDB (and S3) call recorded, then held against its role in the packaged
+template. A call outside the grants would be an AccessDenied in AWS; a grant no call uses is
+more than least privilege allows."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from fnmatch import fnmatchcase
+from typing import Any
+
+import pytest
+from chalice.test import Client
+
+from chalicelib import runtime
+from infra.template import table_logical_id
+from tests.infra.conftest import Template
+from tests.infra.test_iam import _grants, _listed, _role_of, _statements
+
+WEDNESDAY_MORNING = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)  # 09:00 WIB, an open day
+Calls = list[tuple[str, str, dict[str, Any]]]  # (service, operation, parameters)
+
+
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch, moto_store: object) -> Calls:
+    """Every AWS call made through botocore (PynamoDB and boto3 alike) while the test runs."""
+    from botocore.client import BaseClient
+
+    recorded: Calls = []
+    make_api_call: Callable[..., Any] = BaseClient._make_api_call
+
+    def recording(client: BaseClient, operation: str, parameters: dict[str, Any]) -> Any:
+        recorded.append((client.meta.service_model.service_name, operation, parameters))
+        return make_api_call(client, operation, parameters)
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", recording)
+    monkeypatch.setattr(runtime, "now", lambda: WEDNESDAY_MORNING)
+    return recorded
+
+
+def _used_on_tables(calls: Calls) -> dict[str, set[str]]:
+    """DynamoDB action -> logical ids of the tables it was called on."""
+    from chalicelib.settings import settings
+
+    prefix = settings().table_prefix + "-"
+    used: dict[str, set[str]] = {}
+    for service, operation, parameters in calls:
+        if service == "dynamodb":
+            kind = parameters["TableName"].removeprefix(prefix)
+            used.setdefault(operation, set()).add(table_logical_id(kind))
+    return used
+
+
+def _without(grants: dict[str, set[str]], table: str) -> dict[str, set[str]]:
+    kept = {action: tables - {table} for action, tables in grants.items()}
+    return {action: tables for action, tables in kept.items() if tables}
+
+
+def test_the_rollover_uses_exactly_what_its_policy_grants(
+    templates: dict[str, Template], calls: Calls
+) -> None:
+    from chalicelib.events import run_rollover
+
+    calls.clear()  # the fixture's table setup is not the rollover's
+    run_rollover({"time": "2026-11-24T17:00:00Z"})
+    template = templates["prod"]
+    assert _used_on_tables(calls) == _grants(template, _role_of(template, "Rollover"))
+
+
+def test_the_api_uses_exactly_what_its_policy_grants_on_the_residents_and_admin_tables(
+    templates: dict[str, Template], calls: Calls, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app import app
+    from chalicelib.http.auth import mint
+    from chalicelib.settings import reset, secret, settings
+
+    monkeypatch.setenv("LOKET_RATE_LIMIT_PER_MINUTE", "30")
+    reset()
+    tokens = {
+        role: mint(role, f"{role}-tester", secret("LOKET_JWT_SECRET"), settings().jwt_issuer)
+        for role in ("admin", "staff")
+    }  # type: ignore[arg-type]
+    calls.clear()
+    with Client(app, stage_name="local") as client:
+
+        def call(method: str, path: str, body: Any = None, role: str | None = None) -> int:
+            headers = {"Content-Type": "application/json"}
+            if role:
+                headers["Authorization"] = f"Bearer {tokens[role]}"
+            payload = b"" if body is None else json.dumps(body).encode()
+            status: int = client.http.request(method, path, headers=headers, body=payload).status_code
+            return status
+
+        assert call("GET", "/v1/health") == 200
+        assert call("POST", "/v1/status", {"nik": "3505121708850001"}) == 404
+        assert call("GET", "/v1/quota") == 200
+        assert call("POST", "/v1/tickets", {"nik": "3505121708850001"}) == 201
+        assert call("POST", "/v1/tickets", {"nik": "3505121708850001"}) == 200  # already holds one
+        assert call("PUT", "/v1/admin/quota/default", {"quota": 1}, "admin") == 200
+        assert call("POST", "/v1/tickets", {"nik": "3505121708850002"}) == 409  # full
+        assert call("PUT", "/v1/admin/quota/2026-11-26", {"quota": 5}, "admin") == 200
+        assert call("GET", "/v1/admin/quota", role="staff") == 200
+        stage = {
+            "nik": "3505121708850001",
+            "service": "ektp",
+            "stage": "printing",
+            "updated_at": "2026-11-25T08:00:00+07:00",
+        }
+        assert call("POST", "/v1/admin/applications", stage, "staff") == 200
+        assert call("POST", "/v1/status", {"nik": "3505121708850001"}) == 200
+        assert call("GET", "/v1/admin/audit", role="admin") == 200
+
+    template = templates["prod"]
+    granted = _grants(template, _role_of(template, "APIHandler"))
+    # The WhatsApp inbox's calls are the webhook's (tests/whatsapp); its grants are listed in
+    # docs/DEPLOY.md. Everything else the API may do, this tour does, and nothing more.
+    assert _used_on_tables(calls) == _without(granted, "WhatsappMessagesTable")
+
+
+def test_the_stage_import_uses_exactly_what_its_policy_grants(
+    templates: dict[str, Template], calls: Calls
+) -> None:
+    import boto3
+
+    from chalicelib.imports import import_s3_event, reset
+
+    s3 = boto3.client("s3", region_name="ap-southeast-3")
+    bucket = "loket-prod-imports-123456789012"
+    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "ap-southeast-3"})
+    rows = "nik,service,stage,updated_at\n3505121708850001,ektp,ready,2026-11-25T08:00:00+07:00\n1234,ektp,ready,x\n"
+    s3.put_object(Bucket=bucket, Key="imports/2026-11/wlingi.csv", Body=rows.encode())
+    event = {
+        "Records": [{"s3": {"bucket": {"name": bucket}, "object": {"key": "imports/2026-11/wlingi.csv"}}}]
+    }
+    calls.clear()
+    reset()
+    try:
+        [summary] = import_s3_event(event)
+    finally:
+        reset()
+    assert summary["rejected"] == 1
+
+    template = templates["prod"]
+    role = _role_of(template, "StageImport")
+    assert _used_on_tables(calls) == _grants(template, role)
+    s3_grants = [
+        (action, resource["Fn::Sub"].split(":::", 1)[1])
+        for owner, statement in _statements(template)
+        if owner == role
+        for action in _listed(statement["Action"])
+        if action.startswith("s3:")
+        for resource in _listed(statement["Resource"])
+    ]
+    s3_calls = [(op, p["Bucket"], p["Key"]) for service, op, p in calls if service == "s3"]
+    assert s3_calls
+    for operation, _bucket, key in s3_calls:
+        allowed = [pattern for action, pattern in s3_grants if action == f"s3:{operation}"]
+        assert any(fnmatchcase(f"loket-prod-imports-${{AWS::AccountId}}/{key}", p) for p in allowed), (
+            operation,
+            key,
+        )

@@ -1,0 +1,221 @@
+"""The packaged template holds what loket needs in AWS: tables for every model, the midnight
+schedule, alarms, a throttled and WAF-guarded API that logs no body, and API Gateway's own
+answers in the contract's error shape."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pynamodb.attributes import TTLAttribute
+
+from chalicelib.store.models import MODELS
+from infra.template import ACCESS_LOG_FIELDS, GATEWAY_RESPONSES
+from tests.infra.conftest import Template, resources_of
+
+STAGES = ["dev", "prod"]
+
+
+def _tables_by_name(template: Template) -> dict[str, Template]:
+    tables = resources_of(template, "AWS::DynamoDB::Table").values()
+    return {t["Properties"]["TableName"]: t for t in tables}
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_every_model_has_its_table_with_the_models_keys(templates: dict[str, Template], stage: str) -> None:
+    tables = _tables_by_name(templates[stage])
+    assert len(tables) == len(MODELS)
+    for kind, model in MODELS.items():
+        table = tables[f"loket-{stage}-{kind}"]["Properties"]
+        schema = model._get_schema()
+        key_types = {k["AttributeName"]: k["KeyType"] for k in schema["key_schema"]}
+        assert {k["AttributeName"]: k["KeyType"] for k in table["KeySchema"]} == key_types
+        assert table["KeySchema"][0]["KeyType"] == "HASH"
+        definitions = {a["AttributeName"]: a["AttributeType"] for a in schema["attribute_definitions"]}
+        assert {a["AttributeName"]: a["AttributeType"] for a in table["AttributeDefinitions"]} == definitions
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_every_table_is_on_demand_recoverable_and_encrypted(
+    templates: dict[str, Template], stage: str
+) -> None:
+    for name, table in _tables_by_name(templates[stage]).items():
+        properties = table["Properties"]
+        assert properties["BillingMode"] == "PAY_PER_REQUEST", name
+        assert properties["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}, name
+        assert properties["SSESpecification"]["SSEEnabled"] is True, name
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_tables_whose_records_expire_let_dynamodb_delete_them(
+    templates: dict[str, Template], stage: str
+) -> None:
+    tables = _tables_by_name(templates[stage])
+    expiring = 0
+    for kind, model in MODELS.items():
+        ttl = [a.attr_name for a in model.get_attributes().values() if isinstance(a, TTLAttribute)]
+        spec = tables[f"loket-{stage}-{kind}"]["Properties"].get("TimeToLiveSpecification")
+        if ttl:
+            expiring += 1
+            assert spec == {"AttributeName": ttl[0], "Enabled": True}, kind
+        else:
+            assert spec is None, kind
+    assert expiring >= 1  # the rate-limit windows, at least
+
+
+def test_production_tables_cannot_be_deleted_and_development_ones_can(templates: dict[str, Template]) -> None:
+    for table in _tables_by_name(templates["prod"]).values():
+        assert table["Properties"]["DeletionProtectionEnabled"] is True
+        assert table["DeletionPolicy"] == table["UpdateReplacePolicy"] == "Retain"
+    for table in _tables_by_name(templates["dev"]).values():
+        assert table["Properties"]["DeletionProtectionEnabled"] is False
+        assert table["DeletionPolicy"] == "Delete"
+
+
+def test_the_rollover_runs_at_midnight_in_jakarta(templates: dict[str, Template]) -> None:
+    events = templates["prod"]["Resources"]["Rollover"]["Properties"]["Events"]
+    schedules = [e["Properties"]["Schedule"] for e in events.values() if e["Type"] == "Schedule"]
+    assert schedules == ["cron(0 17 * * ? *)"]  # 17:00 UTC = 00:00 WIB
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_alarms_watch_every_function_and_every_table(templates: dict[str, Template], stage: str) -> None:
+    template = templates[stage]
+    alarms = list(resources_of(template, "AWS::CloudWatch::Alarm").values())
+    watched = set()
+    for alarm in alarms:
+        properties = alarm["Properties"]
+        assert properties["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+        for stat in [
+            properties,
+            *(m["MetricStat"]["Metric"] for m in properties.get("Metrics", []) if "MetricStat" in m),
+        ]:
+            for dimension in stat.get("Dimensions", []):
+                watched.add((stat["MetricName"], json.dumps(dimension["Value"])))
+    for function in resources_of(template, "AWS::Serverless::Function"):
+        for metric in ("Errors", "Throttles"):
+            assert (metric, json.dumps({"Ref": function})) in watched, (function, metric)
+    for table in resources_of(template, "AWS::DynamoDB::Table"):
+        for metric in ("ReadThrottleEvents", "WriteThrottleEvents"):
+            assert (metric, json.dumps({"Ref": table})) in watched, (table, metric)
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_the_api_stage_is_throttled_and_logs_no_body(templates: dict[str, Template], stage: str) -> None:
+    api = templates[stage]["Resources"]["RestAPI"]["Properties"]
+    [settings] = api["MethodSettings"]
+    assert (settings["HttpMethod"], settings["ResourcePath"]) == ("*", "/*")
+    assert 0 < settings["ThrottlingRateLimit"] <= settings["ThrottlingBurstLimit"]
+    assert settings["DataTraceEnabled"] is False  # execution logs without request/response data
+    log_format = api["AccessLogSetting"]["Format"]
+    fields = json.loads(log_format)
+    assert fields == ACCESS_LOG_FIELDS
+    assert all(value.startswith("$context.") for value in fields.values())
+    for leak in ("$input", "body", "querystring", "header", "authorizer", "path}"):
+        assert leak not in log_format.lower(), leak
+    assert "$context.path" not in fields.values()  # the template path only: /v1/admin/quota/{day}
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_a_waf_rate_rule_guards_the_api_stage(
+    templates: dict[str, Template], expanded: dict[str, Path], stage: str
+) -> None:
+    [acl] = resources_of(templates[stage], "AWS::WAFv2::WebACL").values()
+    assert acl["Properties"]["Scope"] == "REGIONAL"
+    rates = [
+        r["Statement"]["RateBasedStatement"]
+        for r in acl["Properties"]["Rules"]
+        if "RateBasedStatement" in r["Statement"]
+    ]
+    assert len(rates) == 1 and rates[0]["AggregateKeyType"] == "IP" and rates[0]["Limit"] >= 10
+    # As CloudFormation sees it after the SAM transform: associated with the stage SAM makes.
+    resources = json.loads(expanded[stage].read_text())["Resources"]
+    [association] = resources_of({"Resources": resources}, "AWS::WAFv2::WebACLAssociation").values()
+    arn = association["Properties"]["ResourceArn"]["Fn::Sub"]
+    stage_id = arn.rsplit("${", 1)[1].rstrip("}")
+    assert resources[stage_id]["Type"] == "AWS::ApiGateway::Stage"
+    assert resources[stage_id]["Properties"]["StageName"] == "api"
+    assert "/restapis/${RestAPI}/stages/" in arn
+
+
+def test_api_gateway_answers_unknown_paths_and_refused_tokens_as_the_local_gateway_does(
+    templates: dict[str, Template],
+) -> None:
+    from app import app
+    from local.gateway import Gateway
+
+    gateway = Gateway(app)
+    responses = templates["prod"]["Resources"]["RestAPI"]["Properties"]["GatewayResponses"]
+    cases = {
+        "MISSING_AUTHENTICATION_TOKEN": ("GET", "/v1/no-such-path", {}),
+        "UNAUTHORIZED": ("GET", "/v1/admin/audit", {}),
+        "ACCESS_DENIED": ("GET", "/v1/admin/audit", {"Authorization": "Bearer not-a-token"}),
+    }
+    for response_type, (method, path, headers) in cases.items():
+        local = gateway.handle(method, path, headers, b"", "127.0.0.1")
+        in_aws = responses[response_type]
+        assert int(in_aws["StatusCode"]) == local.status, response_type
+        assert json.loads(in_aws["ResponseTemplates"]["application/json"]) == json.loads(local.body), (
+            response_type
+        )
+
+
+def test_every_answer_of_api_gateway_itself_has_the_contracts_error_shape(
+    templates: dict[str, Template],
+) -> None:
+    from chalicelib.http.errors import STATUS_OF
+
+    responses: dict[str, Any] = templates["prod"]["Resources"]["RestAPI"]["Properties"]["GatewayResponses"]
+    assert set(responses) == set(GATEWAY_RESPONSES)
+    assert {
+        "UNAUTHORIZED",
+        "ACCESS_DENIED",
+        "MISSING_AUTHENTICATION_TOKEN",
+        "DEFAULT_4XX",
+        "DEFAULT_5XX",
+    } <= set(responses)
+    for response_type, response in responses.items():
+        body = json.loads(response["ResponseTemplates"]["application/json"])
+        code = body["error"]["code"]
+        assert set(body) == {"error"} and body["error"]["message"], response_type
+        assert STATUS_OF[code] == int(response["StatusCode"]), response_type
+        if int(response["StatusCode"]) in (429, 503):
+            assert "Retry-After" in response["ResponseParameters"]["Headers"], response_type
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_a_file_put_under_imports_invokes_the_stage_import(expanded: dict[str, Path], stage: str) -> None:
+    resources = json.loads(expanded[stage].read_text())["Resources"]
+    bucket = resources["ImportBucket"]["Properties"]
+    [notification] = bucket["NotificationConfiguration"]["LambdaConfigurations"]
+    assert notification["Event"] == "s3:ObjectCreated:*"
+    assert notification["Filter"]["S3Key"]["Rules"] == [{"Name": "prefix", "Value": "imports/"}]
+    assert notification["Function"] == {"Fn::GetAtt": ["StageImport", "Arn"]}
+    permissions = resources_of({"Resources": resources}, "AWS::Lambda::Permission").values()
+    assert any(
+        p["Properties"]["Principal"] == "s3.amazonaws.com"
+        and p["Properties"]["FunctionName"] == {"Ref": "StageImport"}
+        for p in permissions
+    )
+    assert all(bucket["PublicAccessBlockConfiguration"].values())
+    assert {r["Prefix"] for r in bucket["LifecycleConfiguration"]["Rules"] if "ExpirationInDays" in r} == {
+        "imports/",
+        "imports-rejected/",
+    }
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_the_webhook_queues_replies_where_the_reply_worker_reads_them(
+    templates: dict[str, Template], stage: str
+) -> None:
+    resources = templates[stage]["Resources"]
+    env = resources["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert env["WHATSAPP_REPLY_QUEUE_URL"] == {"Ref": "WhatsAppReplyQueue"}
+    [event] = resources["WhatsappReplies"]["Properties"]["Events"].values()
+    assert event["Type"] == "SQS"
+    assert event["Properties"]["Queue"] == {"Fn::Sub": "${WhatsAppReplyQueue.Arn}"}
+    queue = resources["WhatsAppReplyQueue"]["Properties"]
+    assert queue["QueueName"] == f"loket-{stage}-whatsapp-replies"
+    assert queue["VisibilityTimeout"] >= resources["WhatsappReplies"]["Properties"]["Timeout"]
