@@ -53,7 +53,9 @@ class EmbeddedDynamoDB:
         self._server: BaseWSGIServer = make_server(
             "127.0.0.1", port, app, threaded=True, request_handler=QuietHandler
         )
-        self._thread = threading.Thread(target=self._server.serve_forever, name="embedded-dynamodb", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="embedded-dynamodb", daemon=True
+        )
 
     @property
     def endpoint(self) -> str:
