@@ -9,7 +9,7 @@ MEASURE ?=
 # Template checkers whose pins clash with the dev venv's (see infra/requirements-checkov.txt).
 CHECKOV_VENV := .venv-checkov
 
-.PHONY: install run token test lint typecheck test-unit test-integration clean package
+.PHONY: install run token test lint typecheck test-unit test-integration clean package bench test-load
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,14 @@ test-unit: $(VENV)/.installed
 
 test-integration: install
 	$(BIN)/pytest tests/integration
+
+# The concurrency rounds at the issue's full count (5,000 requests a round: ~18 min on 2 cores).
+test-load: install
+	LOKET_RUSH_REQUESTS=5000 $(BIN)/pytest tests/integration/test_concurrency.py
+
+# Costs, measured (not part of `make test`): docs/PERFORMANCE.md. `make bench ONLY=rush` runs one.
+bench: $(VENV)/.installed
+	$(BIN)/python -m bench $(ONLY)
 
 test: lint typecheck install
 	$(BIN)/pytest tests

@@ -40,8 +40,8 @@ class _Handler(BaseHTTPRequestHandler):
         if length < 0 or length > MAX_BODY_BYTES:
             code, status = ("invalid_request", 400) if length < 0 else ("payload_too_large", 413)
             self.close_connection = True
-            body = error_body(code, language_of(headers.get("accept-language")))
-            self._send(status, dict(JSON_HEADERS), json.dumps(body).encode())
+            refusal = error_body(code, language_of(headers.get("accept-language")))
+            self._send(status, dict(JSON_HEADERS), json.dumps(refusal).encode())
             return
         body = self.rfile.read(length) if length else b""
         answer = self.server.gateway.handle(self.command, self.path, headers, body, self.client_address[0])

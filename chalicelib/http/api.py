@@ -49,7 +49,7 @@ def post_ticket(request: Request) -> Answer:
     body = json_object(request, allowed={"nik", "site"}, required={"nik"})
     nik = parse_nik(body["nik"])
     config = settings()
-    site = days.known_site(config, body.get("site"))
+    site = days.known_site(config, _body_site(body))
     today = service_day(runtime.now(), config.tz)
     number, granted = tickets.take_ticket(runtime.store(), config, site, today, nik, _nik_key())
     ticket = {"site": site, "service_day": today.isoformat(), "number": number, "nik": nik.masked}
@@ -68,7 +68,7 @@ def put_default_quota(request: Request) -> Answer:
     body = json_object(request, allowed={"quota", "site"}, required={"quota"})
     quota = parse_quota(body["quota"])
     config = settings()
-    site = days.known_site(config, body.get("site"))
+    site = days.known_site(config, _body_site(body))
     today = service_day(runtime.now(), config.tz)
     updated = days.set_default_quota(runtime.store(), config, site, quota, today, actor)
     return 200, {"site": site, "default_quota": updated.default_quota}
@@ -79,7 +79,7 @@ def put_day_quota(request: Request, day: str) -> Answer:
     body = json_object(request, allowed={"quota", "site"}, required={"quota"})
     quota = parse_quota(body["quota"])
     config = settings()
-    site = days.known_site(config, body.get("site"))
+    site = days.known_site(config, _body_site(body))
     service_date = parse_day(day)
     today = service_day(runtime.now(), config.tz)
     counter = days.set_day_quota(runtime.store(), config, site, service_date, quota, today, actor)
@@ -119,6 +119,14 @@ def get_audit(request: Request) -> Answer:
 
 
 # --- helpers --------------------------------------------------------------------------------
+
+
+def _body_site(body: dict[str, Any]) -> object:
+    """A body's optional `site`: absent means the default site; present, it must be a string
+    (null or a number is a body of the wrong shape, 400, not an unknown site)."""
+    if "site" in body and not isinstance(body["site"], str):
+        raise InvalidRequest("site must be a string")
+    return body.get("site")
 
 
 def _nik_key() -> bytes:

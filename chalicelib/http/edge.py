@@ -98,7 +98,10 @@ def authorize(auth_request: AuthRequest) -> AuthResponse:
 
 
 def answer_other_methods(app: Chalice, edge: Edge) -> None:
-    """Register, for every path, a 405 view for each method it does not serve."""
+    """Register, for every path, a 405 view for each method it does not serve.
+
+    The views run no handler and touch nothing, so they need no token: a wrong method is
+    405 for everyone, as the contract says, on admin paths too."""
     from chalicelib.http.api import method_not_allowed
 
     def view(**params: str) -> Response:

@@ -1,0 +1,1 @@
+"""`make bench`: what loket costs, measured. Each prints `bench <name>: <figure> (goal ...)`."""

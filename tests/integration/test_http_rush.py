@@ -1,0 +1,102 @@
+"""End to end: the 07:00 rush through the HTTP stack `make run` serves (the threaded server, the
+gateway, the Chalice app) over the embedded moto server."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+import requests
+
+from chalicelib import runtime
+from local.http_server import HttpServer
+from tests.integration.counters import assert_numbers_are_one_to_issued, stored_counter
+from tests.integration.load import QUOTA, all_at_once
+from tests.integration.residents import distinct_niks
+
+SITE = "kab-blitar"
+MONDAY_0800_WIB = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
+RESIDENTS = 2_000
+
+
+@dataclass(frozen=True)
+class Reply:
+    nik: str
+    status: int | None  # None: no HTTP answer at all (refused, reset, timed out)
+    body: Any  # the JSON answer
+
+
+def ask_for_a_ticket(url: str, nik: str) -> Reply:
+    """One resident: a new connection, one request, as a phone on mobile data would."""
+    try:
+        response = requests.post(f"{url}/v1/tickets", json={"nik": nik}, timeout=300)
+    except requests.RequestException:
+        return Reply(nik, None, {})
+    return Reply(nik, response.status_code, response.json())
+
+
+def test_two_thousand_residents_at_once_over_http_all_get_an_answer_and_exactly_the_quota(
+    http_server: HttpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(runtime, "now", lambda: MONDAY_0800_WIB)
+    niks = distinct_niks(RESIDENTS, seed=7)
+
+    replies = [t.result for t in all_at_once(niks, lambda n: ask_for_a_ticket(http_server.url, n))]
+
+    assert [r.nik for r in replies if r.status is None] == []  # zero connection errors
+    assert Counter(r.status for r in replies) == {201: QUOTA, 409: RESIDENTS - QUOTA}
+    assert {r.body["error"]["code"] for r in replies if r.status == 409} == {"quota_exhausted"}
+    numbers = sorted(r.body["ticket"]["number"] for r in replies if r.status == 201)
+    assert numbers == list(range(1, QUOTA + 1))
+    # Each answer went to the resident who asked: their own masked NIK, today, the default site.
+    for reply in (r for r in replies if r.status == 201):
+        ticket = reply.body["ticket"]
+        expected = {"site": SITE, "service_day": "2026-11-23", "nik": "*" * 12 + reply.nik[-4:]}
+        assert ticket == {**expected, "number": ticket["number"]}
+    counter = stored_counter(SITE, MONDAY_0800_WIB.date())
+    assert counter is not None and counter.issued == QUOTA
+    assert_numbers_are_one_to_issued(counter)
+
+
+def test_concurrent_requests_each_read_their_own_body(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The local server runs the app on many threads at once; Chalice keeps one
+    `current_request` per app. With the store stubbed out (so only the HTTP edge runs) and
+    threads switching as often as possible, every answer must still carry the asker's NIK."""
+    import json
+    import sys
+
+    from app import app
+    from chalicelib.core.nik import Nik
+    from chalicelib.services import tickets
+    from local.gateway import Gateway
+
+    def number_from_serial(
+        store: object, settings: object, site: str, day: object, nik: Nik, key: bytes
+    ) -> tuple[int, bool]:
+        return int(nik.last4), True
+
+    monkeypatch.setattr(tickets, "take_ticket", number_from_serial)
+    monkeypatch.setattr(runtime, "now", lambda: MONDAY_0800_WIB)
+    gateway = Gateway(app)
+
+    def answered_to(nik: str) -> str:
+        answer = gateway.handle(
+            "POST",
+            "/v1/tickets",
+            {"content-type": "application/json"},
+            json.dumps({"nik": nik}).encode(),
+            "10.0.0.1",
+        )
+        return str(json.loads(answer.body)["ticket"]["nik"])
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)
+    try:
+        niks = distinct_niks(5_000, seed=11)
+        answers = [t.result for t in all_at_once(niks, answered_to)]
+    finally:
+        sys.setswitchinterval(interval)
+    assert [a for a, n in zip(answers, niks, strict=True) if a != "*" * 12 + n[-4:]] == []

@@ -1,0 +1,253 @@
+"""The store contract: one test class, run against in-process moto, the embedded moto server
+(over HTTP) and dynalite (over HTTP). What loket relies on from DynamoDB is written here once;
+a backend that behaves differently fails here first."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import pytest
+from botocore.exceptions import ClientError
+
+from chalicelib.core.applications import Application, Service, Stage
+from chalicelib.core.quota import MAX_QUOTA, DayCounter
+from chalicelib.core.tickets import AlreadyHolds, Granted, Refused, Unprepared
+from chalicelib.store.dynamo import DynamoStore, SiteConfig
+from tests.integration.counters import assert_numbers_are_one_to_issued, stored_counter
+from tests.integration.servers import bind_store
+
+SITE = "kab-blitar"
+OTHER_SITE = "kec-wlingi"
+MONDAY = date(2026, 11, 23)
+BACKENDS = ["in_process_moto", "moto_server", "dynalite"]
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def store(
+    backend: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[DynamoStore]:
+    if backend == "in_process_moto":
+        from moto import mock_aws
+
+        with mock_aws():
+            yield bind_store(monkeypatch, None)
+    else:
+        yield bind_store(monkeypatch, request.getfixturevalue(f"{backend}_endpoint"))
+
+
+def version(number: int, default_quota: int) -> SiteConfig:
+    return SiteConfig(SITE, default_quota, number)
+
+
+def holder(index: int) -> str:
+    """A holder key shaped like `Nik.holder_key`: 12 URL-safe base64 characters."""
+    return base64.urlsafe_b64encode(index.to_bytes(9, "big")).decode()
+
+
+class TestStoreContract:
+    # --- preparing a day ----------------------------------------------------------------
+
+    def test_a_day_nobody_prepared_has_no_counter_and_a_take_says_unprepared(
+        self, store: DynamoStore
+    ) -> None:
+        assert store.counter(SITE, MONDAY) is None
+        assert store.take_ticket(SITE, MONDAY, holder(1)) == Unprepared()
+        assert stored_counter(SITE, MONDAY) is None  # the refused write created nothing
+
+    def test_preparing_a_day_opens_it_with_the_quota_in_force(self, store: DynamoStore) -> None:
+        assert store.apply_default(SITE, MONDAY, 400, version(0, 400)) is True
+        assert store.counter(SITE, MONDAY) == DayCounter(SITE, MONDAY, quota=400, issued=0, day_quota=None)
+
+    def test_preparing_a_day_again_with_the_same_config_writes_nothing(self, store: DynamoStore) -> None:
+        assert store.apply_default(SITE, MONDAY, 400, version(0, 400)) is True
+        store.take_ticket(SITE, MONDAY, holder(1))
+        assert store.apply_default(SITE, MONDAY, 400, version(0, 400)) is False
+        assert store.counter(SITE, MONDAY) == DayCounter(SITE, MONDAY, quota=400, issued=1)
+
+    def test_a_newer_default_changes_the_quota_and_keeps_every_ticket(self, store: DynamoStore) -> None:
+        store.apply_default(SITE, MONDAY, 3, version(0, 3))
+        assert store.take_ticket(SITE, MONDAY, holder(1)) == Granted(1)
+        assert store.take_ticket(SITE, MONDAY, holder(2)) == Granted(2)
+
+        assert store.apply_default(SITE, MONDAY, 5, version(1, 5)) is True
+
+        assert store.counter(SITE, MONDAY) == DayCounter(SITE, MONDAY, quota=5, issued=2)
+        assert store.take_ticket(SITE, MONDAY, holder(1)) == AlreadyHolds(1)
+        assert store.take_ticket(SITE, MONDAY, holder(3)) == Granted(3)
+
+    def test_a_stale_preparation_cannot_overwrite_a_newer_default(self, store: DynamoStore) -> None:
+        assert store.apply_default(SITE, MONDAY, 7, version(2, 7)) is True
+        assert store.apply_default(SITE, MONDAY, 3, version(1, 3)) is False
+        counter = store.counter(SITE, MONDAY)
+        assert counter is not None and counter.quota == 7
+
+    def test_a_day_with_its_own_quota_ignores_every_default(self, store: DynamoStore) -> None:
+        store.set_day_quota(SITE, MONDAY, 5)
+        assert store.apply_default(SITE, MONDAY, 9, version(1, 9)) is False
+        assert store.counter(SITE, MONDAY) == DayCounter(SITE, MONDAY, quota=5, issued=0, day_quota=5)
+
+    def test_a_quota_for_an_unprepared_day_creates_its_counter(self, store: DynamoStore) -> None:
+        store.set_day_quota(SITE, MONDAY, 2)
+        assert store.take_ticket(SITE, MONDAY, holder(1)) == Granted(1)
+
+    # --- taking tickets -----------------------------------------------------------------
+
+    def test_tickets_are_numbered_from_one_in_the_order_they_are_granted(self, store: DynamoStore) -> None:
+        store.apply_default(SITE, MONDAY, 400, version(0, 400))
+        outcomes = [store.take_ticket(SITE, MONDAY, holder(i)) for i in range(1, 6)]
+        assert outcomes == [Granted(n) for n in range(1, 6)]
+        counter = stored_counter(SITE, MONDAY)
+        assert_numbers_are_one_to_issued(counter)
+        assert counter is not None and counter.holders == {holder(i): i for i in range(1, 6)}
+
+    def test_asking_again_returns_the_same_number_and_counts_nothing(self, store: DynamoStore) -> None:
+        store.apply_default(SITE, MONDAY, 400, version(0, 400))
+        store.take_ticket(SITE, MONDAY, holder(1))
+        assert store.take_ticket(SITE, MONDAY, holder(2)) == Granted(2)
+        assert store.take_ticket(SITE, MONDAY, holder(2)) == AlreadyHolds(2)
+        assert store.counter(SITE, MONDAY) == DayCounter(SITE, MONDAY, quota=400, issued=2)
+
+    def test_a_full_day_refuses_and_shows_why(self, store: DynamoStore) -> None:
+        store.apply_default(SITE, MONDAY, 2, version(0, 2))
+        store.take_ticket(SITE, MONDAY, holder(1))
+        store.take_ticket(SITE, MONDAY, holder(2))
+        assert store.take_ticket(SITE, MONDAY, holder(3)) == Refused(
+            DayCounter(SITE, MONDAY, quota=2, issued=2)
+        )
+        assert_numbers_are_one_to_issued(stored_counter(SITE, MONDAY))
+
+    def test_a_holder_of_a_full_day_still_gets_their_number(self, store: DynamoStore) -> None:
+        store.apply_default(SITE, MONDAY, 1, version(0, 1))
+        store.take_ticket(SITE, MONDAY, holder(1))
+        assert store.take_ticket(SITE, MONDAY, holder(1)) == AlreadyHolds(1)
+
+    def test_a_closed_day_refuses_with_quota_zero(self, store: DynamoStore) -> None:
+        store.set_day_quota(SITE, MONDAY, 0)
+        outcome = store.take_ticket(SITE, MONDAY, holder(1))
+        assert outcome == Refused(DayCounter(SITE, MONDAY, quota=0, issued=0, day_quota=0))
+
+    def test_lowering_the_quota_below_issued_revokes_nothing(self, store: DynamoStore) -> None:
+        store.set_day_quota(SITE, MONDAY, 3)
+        for i in (1, 2, 3):
+            store.take_ticket(SITE, MONDAY, holder(i))
+        store.set_day_quota(SITE, MONDAY, 1)
+        assert isinstance(store.take_ticket(SITE, MONDAY, holder(4)), Refused)
+        assert store.take_ticket(SITE, MONDAY, holder(2)) == AlreadyHolds(2)
+
+        store.set_day_quota(SITE, MONDAY, 5)
+        assert store.take_ticket(SITE, MONDAY, holder(4)) == Granted(4)
+        assert_numbers_are_one_to_issued(stored_counter(SITE, MONDAY))
+
+    def test_sites_and_days_count_apart(self, store: DynamoStore) -> None:
+        for site, day in [(SITE, MONDAY), (OTHER_SITE, MONDAY), (SITE, MONDAY + timedelta(days=1))]:
+            store.set_day_quota(site, day, 5)
+            assert store.take_ticket(site, day, holder(1)) == Granted(1)
+
+    def test_a_day_at_the_largest_quota_fits_in_one_counter_item(self, store: DynamoStore) -> None:
+        """10,000 holders (12-character keys) stay well under DynamoDB's 400 KB item limit,
+        which dynalite enforces: the last number of the largest day can still be written."""
+        from chalicelib.store.models import DayCounterRecord
+
+        last = MAX_QUOTA
+        DayCounterRecord(
+            SITE,
+            MONDAY.isoformat(),
+            issued=last - 1,
+            quota=last,
+            day_quota=last,
+            holders={holder(i): i for i in range(1, last)},
+        ).save()
+        assert store.take_ticket(SITE, MONDAY, holder(last)) == Granted(last)
+        assert isinstance(store.take_ticket(SITE, MONDAY, holder(last + 1)), Refused)
+        assert_numbers_are_one_to_issued(stored_counter(SITE, MONDAY))
+
+    def test_the_prepared_days_of_a_site_are_listed_from_a_date_on(self, store: DynamoStore) -> None:
+        for offset in (-1, 0, 2, 9):
+            store.set_day_quota(SITE, MONDAY + timedelta(days=offset), 5)
+        store.set_day_quota(OTHER_SITE, MONDAY + timedelta(days=3), 5)
+        assert store.counter_days_from(SITE, MONDAY) == [MONDAY + timedelta(days=d) for d in (0, 2, 9)]
+
+    # --- site configuration ---------------------------------------------------------------
+
+    def test_a_site_config_falls_back_until_set_and_each_change_bumps_its_version(
+        self, store: DynamoStore
+    ) -> None:
+        assert store.site_config(SITE, 400) == SiteConfig(SITE, 400, 0)
+        assert store.set_default_quota(SITE, 250) == SiteConfig(SITE, 250, 1)
+        assert store.set_default_quota(SITE, 300) == SiteConfig(SITE, 300, 2)
+        assert store.site_config(SITE, 400) == SiteConfig(SITE, 300, 2)
+        assert store.site_config(OTHER_SITE, 400) == SiteConfig(OTHER_SITE, 400, 0)
+
+    # --- applications, audit, rate windows ----------------------------------------------
+
+    def test_a_stage_update_is_stored_only_when_it_is_newer(self, store: DynamoStore) -> None:
+        at = datetime(2026, 11, 20, 9, 0, tzinfo=timezone(timedelta(hours=7)))
+        assert store.record_application("k1", "0001", Application(Service.EKTP, Stage.RECEIVED, at))
+        newer = Application(Service.EKTP, Stage.PRINTING, at + timedelta(hours=1))
+        assert store.record_application("k1", "0001", newer)
+        older = Application(Service.EKTP, Stage.READY, at + timedelta(minutes=30))
+        assert not store.record_application("k1", "0001", older)
+        same_instant = Application(Service.EKTP, Stage.READY, newer.updated_at)
+        assert not store.record_application("k1", "0001", same_instant)
+        assert store.record_application("k1", "0001", Application(Service.KK, Stage.RECEIVED, at))
+
+        stored = {a.service: a for a in store.applications_of("k1")}
+        assert stored[Service.EKTP] == newer
+        assert stored[Service.KK].stage is Stage.RECEIVED
+        assert store.applications_of("k2") == []
+
+    def test_audit_entries_come_back_newest_first_up_to_the_limit(self, store: DynamoStore) -> None:
+        for n in range(5):
+            store.append_audit("admin-1", "quota.default", {"n": n}, {"n": n + 1})
+        entries = store.audit_entries(3)
+        assert [e.before for e in entries] == [{"n": 4}, {"n": 3}, {"n": 2}]
+        assert entries[0].actor == "admin-1" and entries[0].action == "quota.default"
+        assert datetime.fromisoformat(entries[0].at).tzinfo is not None
+
+    def test_each_rate_window_counts_its_own_hits(self, store: DynamoStore) -> None:
+        expires = datetime(2026, 11, 23, 2, 2, tzinfo=UTC)
+        assert [store.count_hit("status#a#1", expires) for _ in range(3)] == [1, 2, 3]
+        assert store.count_hit("status#b#1", expires) == 1
+        assert store.count_hit("status#a#2", expires) == 1
+
+    # --- where the backends disagree ------------------------------------------------------
+
+    def test_a_refused_write_returns_the_old_item_on_dynamodb_and_moto_but_not_on_dynalite(
+        self, store: DynamoStore, backend: str
+    ) -> None:
+        """moto and dynalite disagree on `ReturnValuesOnConditionCheckFailure=ALL_OLD`.
+
+        Real DynamoDB agrees with moto: since June 2023 a refused conditional UpdateItem returns
+        the item as it was when asked (AWS API reference, UpdateItem and Update:
+        "Use ReturnValuesOnConditionCheckFailure to get the item attributes if the Update
+        condition fails"; AWS re:Post knowledge center, "Why do I get a
+        ConditionalCheckFailedException error in DynamoDB?"). dynalite 4.0.0 predates the
+        parameter and returns nothing. So the store never relies on it: after a refused grant
+        it makes one consistent read, which every backend answers alike (tests above).
+        """
+        from chalicelib.store.models import DayCounterRecord
+
+        store.set_day_quota(SITE, MONDAY, 0)
+        client = DayCounterRecord._get_connection().connection.client
+        with pytest.raises(ClientError) as refused:
+            client.update_item(
+                TableName=DayCounterRecord.Meta.table_name,
+                Key={"site": {"S": SITE}, "service_day": {"S": MONDAY.isoformat()}},
+                UpdateExpression="SET issued = issued + :one",
+                ConditionExpression="issued < quota",
+                ExpressionAttributeValues={":one": {"N": "1"}},
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
+        assert refused.value.response["Error"]["Code"] == "ConditionalCheckFailedException"
+        returned = refused.value.response.get("Item")
+        if backend == "dynalite":
+            assert returned is None
+        else:
+            assert returned is not None and returned["quota"] == {"N": "0"}
