@@ -32,14 +32,3 @@ class Application:
     service: Service
     stage: Stage
     updated_at: datetime
-
-    def is_newer_than(self, other: Application | None) -> bool:
-        return other is None or self.updated_at > other.updated_at
-
-
-@dataclass(frozen=True)
-class Ticket:
-    site: str
-    service_day: str
-    number: int
-    nik_masked: str

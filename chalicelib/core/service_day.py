@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta, timezone, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from chalicelib.core.errors import InvalidDay
 
@@ -21,6 +20,8 @@ _INDONESIAN_ZONES = {
 
 
 def time_zone(name: str) -> tzinfo:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # once per instance, off the import path
+
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):

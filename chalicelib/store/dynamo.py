@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from pynamodb.connection.base import BOTOCORE_EXCEPTIONS
 from pynamodb.exceptions import PynamoDBException
 from pynamodb.expressions.condition import Condition
 
@@ -38,7 +39,12 @@ _AUDIT_LOG = "audit"
 
 
 class ConditionFailed(Exception):
-    pass
+    """A write's condition did not hold; `item` is the item as it stood, when DynamoDB
+    returned it (`ReturnValuesOnConditionCheckFailure=ALL_OLD`; dynalite never does)."""
+
+    def __init__(self, item: dict[str, Any] | None = None) -> None:
+        super().__init__("condition failed")
+        self.item = item
 
 
 @dataclass(frozen=True)
@@ -62,25 +68,61 @@ def _dynamodb_errors() -> Iterator[None]:
     """Turn a failed DynamoDB call into `ConditionFailed`, `Unavailable` (retryable), or re-raise."""
     try:
         yield
-    except PynamoDBException as error:
-        code = _error_code(error)
+    except (PynamoDBException, *BOTOCORE_EXCEPTIONS) as error:
+        cause = error.cause if isinstance(error, PynamoDBException) else error
+        code = _error_code(cause)
         if code == _CONDITION_FAILED:
-            raise ConditionFailed() from None
+            raise ConditionFailed(_item_as_it_stood(cause)) from None
         if code in _RETRYABLE or code is None:
             # code None: no response at all (timeout, connection refused) after botocore's retries.
-            raise Unavailable(f"dynamodb {code or type(error.cause).__name__}") from None
+            raise Unavailable(f"dynamodb {code or type(cause).__name__}") from None
         raise
 
 
-def _error_code(error: PynamoDBException) -> str | None:
+def _error_code(cause: BaseException | None) -> str | None:
     """DynamoDB's error code, or None when no response arrived. Not `cause_response_code`:
     botocore's ReadTimeoutError/ConnectTimeoutError carry `response = None`, which makes
     PynamoDB 6.1's property raise AttributeError (a 500 instead of a 503)."""
-    response = getattr(error.cause, "response", None)
+    response = getattr(cause, "response", None)
     if not isinstance(response, dict):
         return None
     code = response.get("Error", {}).get("Code")
     return code if isinstance(code, str) else None
+
+
+def _item_as_it_stood(cause: BaseException | None) -> dict[str, Any] | None:
+    """The item a refused write returned. PynamoDB re-raises botocore's error without it,
+    keeping the original as `__cause__`."""
+    for error in (cause, getattr(cause, "__cause__", None)):
+        response = getattr(error, "response", None)
+        item: object = response.get("Item") if isinstance(response, dict) else None
+        if isinstance(item, dict):
+            return item
+    return None
+
+
+def _client() -> Any:
+    """The botocore DynamoDB client that PynamoDB manages, shared by every model (`bind`)."""
+    return ApplicationRecord._get_connection().connection.client
+
+
+def _why_refused(raw: dict[str, Any] | None, holder_key: str) -> TakeOutcome:
+    """What a counter item, in DynamoDB's wire form, says about a refused grant."""
+    if raw is None or "quota" not in raw:
+        return Unprepared()
+    number = raw.get("holders", {}).get("M", {}).get(holder_key, {}).get("N")
+    if number is not None:
+        return AlreadyHolds(int(number))
+    day_quota = raw.get("day_quota", {}).get("N")
+    return Refused(
+        DayCounter(
+            site=raw["site"]["S"],
+            service_day=date.fromisoformat(raw["service_day"]["S"]),
+            quota=int(raw["quota"]["N"]),
+            issued=int(raw.get("issued", {}).get("N", 0)),
+            day_quota=None if day_quota is None else int(day_quota),
+        )
+    )
 
 
 def _counter(record: DayCounterRecord) -> DayCounter:
@@ -99,11 +141,22 @@ class DynamoStore:
     # --- applications -------------------------------------------------------------------
 
     def applications_of(self, nik_key: str) -> list[Application]:
+        # Every lookup makes this call: straight to the botocore client PynamoDB manages, with
+        # a fixed expression. A NIK has at most four items (one page).
         with _dynamodb_errors():
-            records = list(ApplicationRecord.query(nik_key))
+            page = _client().query(
+                TableName=ApplicationRecord.Meta.table_name,
+                KeyConditionExpression="#k = :k",
+                ExpressionAttributeNames={"#k": "nik_key"},
+                ExpressionAttributeValues={":k": {"S": nik_key}},
+            )
         return [
-            Application(Service(r.service), Stage(r.stage), datetime.fromisoformat(r.updated_at))
-            for r in records
+            Application(
+                Service(item["service"]["S"]),
+                Stage(item["stage"]["S"]),
+                datetime.fromisoformat(item["updated_at"]["S"]),
+            )
+            for item in page.get("Items", [])
         ]
 
     def record_application(self, nik_key: str, nik_last4: str, application: Application) -> bool:
@@ -208,40 +261,44 @@ class DynamoStore:
 
         `SET issued = issued + 1, holders.#h = issued + 1` reads `issued` before the update,
         so the number handed out and the count can never disagree.
+
+        A refused write returns the item as it stood (free of read capacity), which tells
+        "already holds" from "full" or "closed" without a second call; where the backend
+        returns nothing (a day not prepared yet; dynalite), one consistent read tells.
         """
         c = DayCounterRecord
         holder = c.holders[holder_key]
-        actions = [c.issued.set(c.issued + 1), holder.set(c.issued + 1)]
-        condition = (c.issued < c.quota) & holder.does_not_exist()
+        # PynamoDB's update_item cannot ask for the item on a refusal: build the request
+        # with its own expression builder and send it through the same connection.
+        connection = c._get_connection().connection
+        request = connection.get_operation_kwargs(
+            table_name=c.Meta.table_name,
+            hash_key=site,
+            range_key=day.isoformat(),
+            actions=[c.issued.set(c.issued + 1), holder.set(c.issued + 1)],
+            condition=(c.issued < c.quota) & holder.does_not_exist(),
+            return_values="UPDATED_NEW",
+            return_values_on_condition_failure="ALL_OLD",
+        )
         try:
             with _dynamodb_errors():
-                response = DayCounterRecord._get_connection().update_item(
-                    site,
-                    range_key=day.isoformat(),
-                    actions=actions,
-                    condition=condition,
-                    return_values="UPDATED_NEW",
-                )
-        except ConditionFailed:
+                response = connection.dispatch("UpdateItem", request)
+        except ConditionFailed as refusal:
+            if refusal.item is not None:
+                return _why_refused(refusal.item, holder_key)
             return self._why_no_ticket(site, day, holder_key)
         return Granted(int(response["Attributes"]["issued"]["N"]))
 
     def _why_no_ticket(self, site: str, day: date, holder_key: str) -> TakeOutcome:
-        """After a refused grant: one consistent read of the counter and this holder's entry."""
+        """After a refused grant that returned nothing: one consistent read of the counter
+        and this holder's entry."""
         c = DayCounterRecord
         attrs = [c.site, c.service_day, c.issued, c.quota, c.day_quota, c.holders[holder_key]]
         with _dynamodb_errors():
             item = DayCounterRecord._get_connection().get_item(
                 site, range_key=day.isoformat(), consistent_read=True, attributes_to_get=attrs
             )
-        raw = item.get("Item")
-        if raw is None or "quota" not in raw:
-            return Unprepared()
-        number = raw.get("holders", {}).get("M", {}).get(holder_key, {}).get("N")
-        if number is not None:
-            return AlreadyHolds(int(number))
-        record = DayCounterRecord.from_raw_data(raw)
-        return Refused(_counter(record))
+        return _why_refused(item.get("Item"), holder_key)
 
     def _update_counter(self, site: str, day: date, actions: list[Any], condition: Condition | None) -> None:
         with _dynamodb_errors():
@@ -276,10 +333,14 @@ class DynamoStore:
 
     def count_hit(self, window_key: str, expires_at: datetime) -> int:
         """Count one request in a rate window; returns the window's count including this one."""
+        # Every public request makes this call: straight to the botocore client, as above.
         with _dynamodb_errors():
-            response = RateWindowRecord._get_connection().update_item(
-                window_key,
-                actions=[RateWindowRecord.hits.add(1), RateWindowRecord.expires_at.set(expires_at)],
-                return_values="UPDATED_NEW",
+            response = _client().update_item(
+                TableName=RateWindowRecord.Meta.table_name,
+                Key={"window_key": {"S": window_key}},
+                UpdateExpression="ADD #h :one SET #e = :e",
+                ExpressionAttributeNames={"#h": "hits", "#e": "expires_at"},
+                ExpressionAttributeValues={":one": {"N": "1"}, ":e": {"N": str(int(expires_at.timestamp()))}},
+                ReturnValues="UPDATED_NEW",
             )
         return int(response["Attributes"]["hits"]["N"])

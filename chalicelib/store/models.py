@@ -8,8 +8,6 @@ from pynamodb.attributes import MapAttribute, NumberAttribute, TTLAttribute, Uni
 from pynamodb.connection import Connection
 from pynamodb.models import Model
 
-from chalicelib.store.whatsapp import WhatsAppMessageRecord
-
 
 class _Meta:
     region = "ap-southeast-3"
@@ -81,13 +79,36 @@ class RateWindowRecord(Model):
     expires_at = TTLAttribute(null=True)
 
 
+class WhatsAppMessageRecord(Model):
+    """One incoming WhatsApp message: the exactly-once claim and its reply (store/whatsapp.py)."""
+
+    class Meta(_Meta):
+        table_name = "loket-whatsapp-messages"
+
+    message_id = UnicodeAttribute(hash_key=True)  # Meta's wamid
+    state = UnicodeAttribute()
+    claim_token = UnicodeAttribute()
+    claimed_ms = NumberAttribute()
+    to_wa_id = UnicodeAttribute(null=True)
+    phone_number_id = UnicodeAttribute(null=True)
+    reply = UnicodeAttribute(null=True)
+    attempts = NumberAttribute(default=0)
+    due_ms = NumberAttribute(null=True)
+    lease_token = UnicodeAttribute(null=True)
+    lease_until_ms = NumberAttribute(null=True)
+    sent_ms = NumberAttribute(null=True)
+    graph_message_id = UnicodeAttribute(null=True)
+    last_error = UnicodeAttribute(null=True)
+    expires_at = TTLAttribute()
+
+
 MODELS: dict[str, type[Model]] = {
     "applications": ApplicationRecord,
     "day-counters": DayCounterRecord,
     "sites": SiteConfigRecord,
     "audit": AuditRecord,
     "rate-limits": RateWindowRecord,
-    "whatsapp-messages": WhatsAppMessageRecord,  # declared in store/whatsapp.py
+    "whatsapp-messages": WhatsAppMessageRecord,
 }
 
 

@@ -13,8 +13,8 @@ workers never send the same reply at once. The resident's wa_id (needed to answe
 the reply text are removed once the reply is sent; the whole item expires after its TTL.
 The reply text holds a NIK's last 4 digits at most; the incoming text is never stored.
 
-Registered in `models.MODELS`, so `bind()` and `create_missing_tables()` cover it. This
-module imports nothing else from the store at import time (models.py imports it).
+The model lives in models.py with the others, so `bind()` and `create_missing_tables()` cover
+it while this module (the store's WhatsApp half) stays off the cold path of the other routes.
 """
 
 from __future__ import annotations
@@ -26,12 +26,11 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from functools import partial
 
-from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
-from pynamodb.models import Model
 
 from chalicelib.core.errors import Unavailable
+from chalicelib.store.models import WhatsAppMessageRecord
 
 
 class ReplyState(StrEnum):
@@ -41,33 +40,6 @@ class ReplyState(StrEnum):
     SENT = "sent"
     DONE = "done"  # answered with silence (e.g. a rate-limited resident already told)
     FAILED = "failed"  # gave up: a permanent Graph API error, or too many attempts
-
-
-class WhatsAppMessageRecord(Model):
-    class Meta:
-        table_name = "loket-whatsapp-messages"
-        region = "ap-southeast-3"
-        host: str | None = None
-        billing_mode = "PAY_PER_REQUEST"
-        connect_timeout_seconds = 2
-        read_timeout_seconds = 5
-        max_retry_attempts = 2
-
-    message_id = UnicodeAttribute(hash_key=True)  # Meta's wamid
-    state = UnicodeAttribute()
-    claim_token = UnicodeAttribute()
-    claimed_ms = NumberAttribute()
-    to_wa_id = UnicodeAttribute(null=True)
-    phone_number_id = UnicodeAttribute(null=True)
-    reply = UnicodeAttribute(null=True)
-    attempts = NumberAttribute(default=0)
-    due_ms = NumberAttribute(null=True)
-    lease_token = UnicodeAttribute(null=True)
-    lease_until_ms = NumberAttribute(null=True)
-    sent_ms = NumberAttribute(null=True)
-    graph_message_id = UnicodeAttribute(null=True)
-    last_error = UnicodeAttribute(null=True)
-    expires_at = TTLAttribute()
 
 
 @dataclass(frozen=True)
