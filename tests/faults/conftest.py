@@ -7,17 +7,9 @@ from collections.abc import Iterator
 import pytest
 from chalice.test import Client
 
-from chalicelib import runtime
 from chalicelib.store.dynamo import DynamoStore
-from tests.integration.api_client import Api, Clock
+from tests.api_client import Api, Clock
 from tests.integration.servers import moto_server_endpoint, moto_server_store  # noqa: F401  (fixtures)
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    clock = Clock()
-    monkeypatch.setattr(runtime, "now", clock)
-    return clock
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from datetime import date
 import pytest
 
 from chalicelib.store.models import DayCounterRecord
+from tests.api_client import Answer, Api, mint
 from tests.faults.injection import LoseResponses, Throttle, Unreachable
-from tests.integration.api_client import Answer, Api, mint
 from tests.integration.counters import assert_numbers_are_one_to_issued, snapshot, stored_counter
 
 SITE = "kab-blitar"

@@ -17,8 +17,8 @@ import pytest
 from chalicelib.services import days
 from chalicelib.settings import settings
 from chalicelib.store.dynamo import DynamoStore
+from tests.api_client import Answer, Api, mint
 from tests.faults.injection import DieAt, ProcessDied
-from tests.integration.api_client import Answer, Api, mint
 from tests.integration.counters import assert_numbers_are_one_to_issued, stored_counter
 from tests.integration.servers import bind_store
 

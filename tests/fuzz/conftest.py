@@ -8,21 +8,13 @@ from collections.abc import Iterator
 import pytest
 from chalice.test import Client
 
-from chalicelib import runtime
 from chalicelib.store.dynamo import DynamoStore
-from tests.integration.api_client import Api, Clock
+from tests.api_client import Api, Clock
 from tests.integration.servers import (  # noqa: F401  (fixtures)
     http_server,
     moto_server_endpoint,
     moto_server_store,
 )
-
-
-@pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    clock = Clock()
-    monkeypatch.setattr(runtime, "now", clock)
-    return clock
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chalicelib import runtime
-from tests.integration.api_client import Api, Clock, GatewayApi, mint
+from tests.api_client import Api, Clock, GatewayApi, mint
 from tests.integration.residents import distinct_niks
 from tests.integration.servers import bind_store
 

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from chalice.test import Client
 
-from chalicelib import runtime
+from tests.api_client import Clock
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "s3"
 HEADER = "nik,service,stage,updated_at"
@@ -27,14 +27,6 @@ NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
 def nik(serial: int, day: int = 17) -> str:
     """A valid NIK in Kabupaten Blitar with the given serial (1..9999)."""
     return f"350512{day:02d}0885{serial:04d}"
-
-
-@dataclass
-class Clock:
-    instant: datetime = NOW
-
-    def __call__(self) -> datetime:
-        return self.instant
 
 
 @dataclass
@@ -116,10 +108,8 @@ class _Collect(logging.Handler):
 
 
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
-    clock = Clock()
-    monkeypatch.setattr(runtime, "now", clock)
-    return clock
+def start_instant() -> datetime:
+    return NOW
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from chalicelib.core.errors import Closed, InvalidDay, QuotaExhausted
 from chalicelib.core.nik import parse_nik
 from chalicelib.events import run_rollover
 from chalicelib.services import days, tickets
-from tests.integration.api_client import Clock
+from tests.api_client import Clock
 from tests.integration.counters import StoredCounter
 from tests.integration.residents import distinct_niks
 from tests.integration.servers import bind_store

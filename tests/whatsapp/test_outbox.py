@@ -120,7 +120,7 @@ def test_an_unreachable_graph_api_is_retried_later(
 def test_a_sent_reply_keeps_neither_the_wa_id_nor_the_text(
     linearizable_store: Any, graph_env: StandInGraph
 ) -> None:
-    from chalicelib.store.whatsapp import WhatsAppMessageRecord
+    from chalicelib.store.models import WhatsAppMessageRecord
 
     message_id = _queue_reply(RecordingDispatcher())
     assert _deliver(message_id) is outbox.Delivery.SENT

@@ -1,5 +1,5 @@
 """Calling the app as API Gateway would, in-process (chalice's test client runs its
-LocalGateway and the built-in authorizer), and a fixed clock."""
+LocalGateway and the built-in authorizer), and a clock the test moves. Every tier uses these."""
 
 from __future__ import annotations
 
@@ -23,6 +23,9 @@ class Clock:
 
     def advance(self, **delta: float) -> None:
         self.instant += timedelta(**delta)
+
+    def set(self, instant: datetime) -> None:
+        self.instant = instant
 
 
 @dataclass
@@ -81,6 +84,15 @@ class Api:
         except ValueError:
             parsed = response.body
         return Answer(response.status_code, {k.lower(): v for k, v in response.headers.items()}, parsed)
+
+    def get(self, path: str, **kw: Any) -> Answer:
+        return self.call("GET", path, **kw)
+
+    def post(self, path: str, body: Any = NO_BODY, **kw: Any) -> Answer:
+        return self.call("POST", path, body, **kw)
+
+    def put(self, path: str, body: Any = NO_BODY, **kw: Any) -> Answer:
+        return self.call("PUT", path, body, **kw)
 
 
 def mint(role: str, **overrides: Any) -> str:
