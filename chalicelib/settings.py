@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass
 from datetime import tzinfo
 from functools import cache, lru_cache
+from typing import TypeVar
 
 from chalicelib.core.quota import MAX_QUOTA, OpenPattern
 from chalicelib.core.service_day import time_zone
@@ -22,6 +23,9 @@ _DEV_SECRETS = {
     "LOKET_NIK_HMAC_KEY": "dev-only-nik-hmac-key-change-me",
     "LOKET_JWT_SECRET": "dev-only-jwt-secret-change-me-0123456789",
 }
+
+
+Number = TypeVar("Number", int, float)
 
 
 class SettingsError(RuntimeError):
@@ -54,14 +58,18 @@ def _env(name: str, default: str) -> str:
     return os.environ.get(name, default).strip()
 
 
-def _int(name: str, default: int, low: int, high: int) -> int:
-    raw = _env(name, str(default))
+def bounded_number(name: str, default: Number, low: Number, high: Number) -> Number:
+    """A number setting (int or float, as `default` is) within low..high, or `SettingsError`."""
+    kind = type(default)
+    raw = _env(name, "") or str(default)
     try:
-        value = int(raw)
+        value = kind(raw)
     except ValueError:
-        raise SettingsError(f"{name} must be an integer, got {raw!r}") from None
+        raise SettingsError(
+            f"{name} must be {'an integer' if kind is int else 'a number'}, got {raw!r}"
+        ) from None
     if not low <= value <= high:
-        raise SettingsError(f"{name} must be between {low} and {high}, got {value}")
+        raise SettingsError(f"{name} must be between {low:g} and {high:g}, got {value:g}")
     return value
 
 
@@ -94,11 +102,11 @@ def settings() -> Settings:
         time_zone_name=tz_name,
         sites=sites,
         default_site=default_site,
-        default_quota=_int("LOKET_DEFAULT_QUOTA", 400, 0, MAX_QUOTA),
+        default_quota=bounded_number("LOKET_DEFAULT_QUOTA", 400, 0, MAX_QUOTA),
         open_pattern=_weekdays("LOKET_OPEN_WEEKDAYS", "mon,tue,wed,thu,fri"),
-        rate_limit_per_minute=_int("LOKET_RATE_LIMIT_PER_MINUTE", 30, 0, 1_000_000),
+        rate_limit_per_minute=bounded_number("LOKET_RATE_LIMIT_PER_MINUTE", 30, 0, 1_000_000),
         jwt_issuer=_env("LOKET_JWT_ISSUER", "loket"),
-        max_days_ahead=_int("LOKET_MAX_DAYS_AHEAD", 366, 1, 3660),
+        max_days_ahead=bounded_number("LOKET_MAX_DAYS_AHEAD", 366, 1, 3660),
     )
 
 

@@ -13,7 +13,9 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import make_server
+
+from local.background import BackgroundServer
 
 Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
@@ -35,7 +37,7 @@ class _OneRequestAtATime:
                     close()
 
 
-class EmbeddedDynamoDB:
+class EmbeddedDynamoDB(BackgroundServer):
     """A fresh, empty, linearizable DynamoDB endpoint for this process's lifetime."""
 
     def __init__(self, port: int = 0) -> None:
@@ -50,23 +52,9 @@ class EmbeddedDynamoDB:
                 pass
 
         app = _OneRequestAtATime(DomainDispatcherApplication(create_backend_app))
-        self._server: BaseWSGIServer = make_server(
-            "127.0.0.1", port, app, threaded=True, request_handler=QuietHandler
-        )
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, name="embedded-dynamodb", daemon=True
-        )
+        server = make_server("127.0.0.1", port, app, threaded=True, request_handler=QuietHandler)
+        super().__init__(server, name="embedded-dynamodb")
 
     @property
     def endpoint(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def start(self) -> EmbeddedDynamoDB:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=10)
+        return self.base_url

@@ -8,7 +8,6 @@ hands each request to the Gateway.
 from __future__ import annotations
 
 import json
-import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from chalice.app import Chalice
@@ -17,6 +16,7 @@ from chalicelib.core.messages import language_of
 from chalicelib.http.edge import JSON_HEADERS
 from chalicelib.http.errors import error_body
 from chalicelib.http.requests import MAX_BODY_BYTES
+from local.background import BackgroundServer
 from local.gateway import Gateway
 
 
@@ -65,26 +65,12 @@ class _Handler(BaseHTTPRequestHandler):
         """Silent: the app logs each request itself, without the path's query or any body."""
 
 
-class HttpServer:
+class HttpServer(BackgroundServer):
     def __init__(self, app: Chalice, host: str = "127.0.0.1", port: int = 8000) -> None:
-        self._server = _Server((host, port), _Handler)
-        self._server.gateway = Gateway(app)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="loket-http", daemon=True)
+        server = _Server((host, port), _Handler)
+        server.gateway = Gateway(app)
+        super().__init__(server, name="loket-http")
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def start(self) -> HttpServer:
-        self._thread.start()
-        return self
-
-    def serve_forever(self) -> None:
-        self._server.serve_forever()
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread.is_alive():
-            self._thread.join(timeout=10)
+        return self.base_url

@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 
-from chalicelib.settings import SettingsError, secret
+from chalicelib.settings import SettingsError, bounded_number, secret
 
 DEFAULT_GRAPH_URL = "https://graph.facebook.com/v23.0"
 
@@ -38,17 +38,6 @@ class WhatsAppSettings:
         return 2 * self.send_timeout_seconds + 20
 
 
-def _number(name: str, default: float, low: float, high: float) -> float:
-    raw = os.environ.get(name, "").strip() or str(default)
-    try:
-        value = float(raw)
-    except ValueError:
-        raise SettingsError(f"{name} must be a number, got {raw!r}") from None
-    if not low <= value <= high:
-        raise SettingsError(f"{name} must be between {low:g} and {high:g}, got {value:g}")
-    return value
-
-
 def _graph_url() -> str:
     url = (os.environ.get("WHATSAPP_GRAPH_URL", "").strip() or DEFAULT_GRAPH_URL).rstrip("/")
     if not url.startswith(("https://", "http://")):
@@ -61,10 +50,10 @@ def whatsapp_settings() -> WhatsAppSettings:
     return WhatsAppSettings(
         graph_url=_graph_url(),
         reply_queue_url=os.environ.get("WHATSAPP_REPLY_QUEUE_URL", "").strip() or None,
-        send_timeout_seconds=_number("WHATSAPP_SEND_TIMEOUT_SECONDS", 10, 0.1, 60),
-        retry_base_seconds=_number("WHATSAPP_RETRY_BASE_SECONDS", 2, 0.01, 600),
-        max_attempts=int(_number("WHATSAPP_MAX_ATTEMPTS", 6, 1, 50)),
-        keep_days=int(_number("WHATSAPP_KEEP_DAYS", 7, 1, 30)),
+        send_timeout_seconds=bounded_number("WHATSAPP_SEND_TIMEOUT_SECONDS", 10.0, 0.1, 60.0),
+        retry_base_seconds=bounded_number("WHATSAPP_RETRY_BASE_SECONDS", 2.0, 0.01, 600.0),
+        max_attempts=bounded_number("WHATSAPP_MAX_ATTEMPTS", 6, 1, 50),
+        keep_days=bounded_number("WHATSAPP_KEEP_DAYS", 7, 1, 30),
     )
 
 

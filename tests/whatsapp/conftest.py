@@ -18,6 +18,7 @@ import pytest
 
 from chalicelib.whatsapp import config as whatsapp_config
 from chalicelib.whatsapp import outbox, signature
+from local.background import BackgroundServer
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "whatsapp"
 APP_SECRET = b"test-app-secret"
@@ -79,7 +80,7 @@ class GraphCall:
         return str(self.body["text"]["body"])
 
 
-class StandInGraph:
+class StandInGraph(BackgroundServer):
     """A real HTTP server on 127.0.0.1 answering like Graph's /{phone_number_id}/messages.
     Records every call; `fail_next(n)` makes the next n calls fail."""
 
@@ -103,23 +104,13 @@ class StandInGraph:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="stand-in-graph", daemon=True)
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server.daemon_threads = True
+        super().__init__(server, name="stand-in-graph")
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}/v23.0"
-
-    def start(self) -> StandInGraph:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=10)
+        return f"{self.base_url}/v23.0"
 
     def fail_next(self, times: int, status: int = 500, code: int = 131000) -> None:
         with self._changed:
