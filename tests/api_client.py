@@ -74,16 +74,22 @@ class Api:
         token: str | None = None,
         headers: dict[str, str] | None = None,
     ) -> Answer:
-        sent = {"Content-Type": "application/json", **(headers or {})}
+        sent = {"content-type": "application/json", **{k.lower(): v for k, v in (headers or {}).items()}}
         if token is not None:
-            sent["Authorization"] = f"Bearer {token}"
+            sent["authorization"] = f"Bearer {token}"
         payload = raw if raw is not None else (b"" if body is NO_BODY else json.dumps(body).encode())
-        response = self.client.http.request(method, path, headers=sent, body=payload)
+        status, answer_headers, answer_body = self._send(method, path, sent, payload)
         try:
-            parsed = json.loads(response.body) if response.body else None
+            parsed = json.loads(answer_body) if answer_body else None
         except ValueError:
-            parsed = response.body
-        return Answer(response.status_code, {k.lower(): v for k, v in response.headers.items()}, parsed)
+            parsed = answer_body
+        return Answer(status, {k.lower(): v for k, v in answer_headers.items()}, parsed)
+
+    def _send(
+        self, method: str, path: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
+        response = self.client.http.request(method, path, headers=headers, body=body)
+        return response.status_code, response.headers, response.body
 
     def get(self, path: str, **kw: Any) -> Answer:
         return self.call("GET", path, **kw)
@@ -127,23 +133,8 @@ class GatewayApi(Api):
         self.gateway = Gateway(app)
         self.client_ip = client_ip
 
-    def call(
-        self,
-        method: str,
-        path: str,
-        body: Any = NO_BODY,
-        *,
-        raw: bytes | None = None,
-        token: str | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> Answer:
-        sent = {"content-type": "application/json", **{k.lower(): v for k, v in (headers or {}).items()}}
-        if token is not None:
-            sent["authorization"] = f"Bearer {token}"
-        payload = raw if raw is not None else (b"" if body is NO_BODY else json.dumps(body).encode())
-        answer = self.gateway.handle(method, path, sent, payload, self.client_ip)
-        try:
-            parsed = json.loads(answer.body) if answer.body else None
-        except ValueError:
-            parsed = answer.body
-        return Answer(answer.status, {k.lower(): v for k, v in answer.headers.items()}, parsed)
+    def _send(
+        self, method: str, path: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, str], bytes]:
+        answer = self.gateway.handle(method, path, headers, body, self.client_ip)
+        return answer.status, answer.headers, answer.body

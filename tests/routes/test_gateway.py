@@ -3,34 +3,18 @@ contract's error shape: through local/gateway.py here, through GatewayResponses 
 
 from __future__ import annotations
 
-import json
 import time
 
 import jwt
 import pytest
 
-from local.gateway import Gateway, GatewayAnswer
+from tests.api_client import GatewayApi
 from tests.routes.conftest import Clock
 
 
 @pytest.fixture
-def gateway(moto_store: object, clock: Clock) -> Gateway:
-    from app import app
-
-    return Gateway(app)
-
-
-def _call(
-    gateway: Gateway, method: str, path: str, token: str | None = None, body: bytes = b""
-) -> GatewayAnswer:
-    headers = {"content-type": "application/json"}
-    if token is not None:
-        headers["authorization"] = f"Bearer {token}"
-    return gateway.handle(method, path, headers, body, "203.0.113.7")
-
-
-def _code(answer: GatewayAnswer) -> str:
-    return str(json.loads(answer.body)["error"]["code"])
+def gateway(moto_store: object, clock: Clock) -> GatewayApi:
+    return GatewayApi()
 
 
 def _token(secret: bytes, algorithm: str = "HS256", **claims: object) -> str:
@@ -39,17 +23,17 @@ def _token(secret: bytes, algorithm: str = "HS256", **claims: object) -> str:
     return jwt.encode(payload, secret if algorithm != "none" else None, algorithm=algorithm)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("path", ["/", "/v2/status", "/v1/statuses", "/v1/admin", "/v1/health/extra"])
-def test_an_unknown_path_is_404_not_found(gateway: Gateway, path: str) -> None:
-    answer = _call(gateway, "GET", path)
-    if path == "/" and answer.status == 200:  # the web page, when served
-        return
-    assert (answer.status, _code(answer)) == (404, "not_found")
+@pytest.mark.parametrize(
+    "path", ["/v2/status", "/v1/statuses", "/v1/admin", "/v1/health/extra", "/index.html"]
+)
+def test_an_unknown_path_is_404_not_found(gateway: GatewayApi, path: str) -> None:
+    answer = gateway.call("GET", path)
+    assert (answer.status, answer.code) == (404, "not_found")
 
 
-def test_a_missing_token_is_401_unauthorized(gateway: Gateway) -> None:
-    answer = _call(gateway, "GET", "/v1/admin/audit")
-    assert (answer.status, _code(answer)) == (401, "unauthorized")
+def test_a_missing_token_is_401_unauthorized(gateway: GatewayApi) -> None:
+    answer = gateway.call("GET", "/v1/admin/audit")
+    assert (answer.status, answer.code) == (401, "unauthorized")
 
 
 @pytest.mark.parametrize(
@@ -64,27 +48,27 @@ def test_a_missing_token_is_401_unauthorized(gateway: Gateway) -> None:
     ],
     ids=["forged", "expired", "wrong-issuer", "alg-none", "other-algorithm", "garbage"],
 )
-def test_a_refused_token_is_401_unauthorized(gateway: Gateway, make_token) -> None:  # type: ignore[no-untyped-def]
+def test_a_refused_token_is_401_unauthorized(gateway: GatewayApi, make_token) -> None:  # type: ignore[no-untyped-def]
     from chalicelib.settings import secret
 
-    answer = _call(gateway, "GET", "/v1/admin/audit", token=make_token(secret("LOKET_JWT_SECRET")))
-    assert (answer.status, _code(answer)) == (401, "unauthorized")
+    answer = gateway.call("GET", "/v1/admin/audit", token=make_token(secret("LOKET_JWT_SECRET")))
+    assert (answer.status, answer.code) == (401, "unauthorized")
 
 
-def test_a_valid_token_with_the_wrong_role_is_403_forbidden(gateway: Gateway, staff_token: str) -> None:
-    answer = _call(gateway, "GET", "/v1/admin/audit", token=staff_token)
-    assert (answer.status, _code(answer)) == (403, "forbidden")
+def test_a_valid_token_with_the_wrong_role_is_403_forbidden(gateway: GatewayApi, staff_token: str) -> None:
+    answer = gateway.call("GET", "/v1/admin/audit", token=staff_token)
+    assert (answer.status, answer.code) == (403, "forbidden")
 
 
-def test_a_valid_admin_token_passes(gateway: Gateway, admin_token: str) -> None:
-    assert _call(gateway, "GET", "/v1/admin/audit", token=admin_token).status == 200
+def test_a_valid_admin_token_passes(gateway: GatewayApi, admin_token: str) -> None:
+    assert gateway.call("GET", "/v1/admin/audit", token=admin_token).status == 200
 
 
-def test_a_wrong_method_is_405(gateway: Gateway) -> None:
-    answer = _call(gateway, "PUT", "/v1/health")
-    assert (answer.status, _code(answer)) == (405, "method_not_allowed")
+def test_a_wrong_method_is_405(gateway: GatewayApi) -> None:
+    answer = gateway.call("PUT", "/v1/health")
+    assert (answer.status, answer.code) == (405, "method_not_allowed")
 
 
-def test_english_gateway_messages_on_request(gateway: Gateway) -> None:
-    answer = gateway.handle("GET", "/v1/nowhere", {"accept-language": "en"}, b"", "203.0.113.7")
-    assert json.loads(answer.body)["error"]["message"] == "No record found."
+def test_english_gateway_messages_on_request(gateway: GatewayApi) -> None:
+    answer = gateway.get("/v1/nowhere", headers={"Accept-Language": "en"})
+    assert answer.body["error"]["message"] == "No record found."
