@@ -4,19 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from chalicelib.settings import settings
-
-if TYPE_CHECKING:  # keep PynamoDB off the import path until a handler needs it
-    from chalicelib.store.dynamo import DynamoStore
+from chalicelib.store.dynamo import DynamoStore
+from chalicelib.store.models import bind
 
 
 @lru_cache(maxsize=1)
 def store() -> DynamoStore:
-    from chalicelib.store.dynamo import DynamoStore
-    from chalicelib.store.models import bind
-
+    """The store, its models bound to the configured tables and endpoint at the first call."""
     config = settings()
     bind(config.table_prefix, config.region, config.dynamodb_endpoint)
     return DynamoStore()

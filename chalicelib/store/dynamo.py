@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -64,7 +64,7 @@ class AuditEntry:
 
 
 @contextmanager
-def _dynamodb_errors() -> Iterator[None]:
+def dynamodb_errors() -> Iterator[None]:
     """Turn a failed DynamoDB call into `ConditionFailed`, `Unavailable` (retryable), or re-raise."""
     try:
         yield
@@ -77,6 +77,17 @@ def _dynamodb_errors() -> Iterator[None]:
             # code None: no response at all (timeout, connection refused) after botocore's retries.
             raise Unavailable(f"dynamodb {code or type(cause).__name__}") from None
         raise
+
+
+def conditional(write: Callable[[], object]) -> bool:
+    """Run one conditional write: False when its condition did not hold, `Unavailable` when
+    DynamoDB could not be reached."""
+    try:
+        with dynamodb_errors():
+            write()
+    except ConditionFailed:
+        return False
+    return True
 
 
 def _error_code(cause: BaseException | None) -> str | None:
@@ -143,7 +154,7 @@ class DynamoStore:
     def applications_of(self, nik_key: str) -> list[Application]:
         # Every lookup makes this call: straight to the botocore client PynamoDB manages, with
         # a fixed expression. A NIK has at most four items (one page).
-        with _dynamodb_errors():
+        with dynamodb_errors():
             page = _client().query(
                 TableName=ApplicationRecord.Meta.table_name,
                 KeyConditionExpression="#k = :k",
@@ -171,17 +182,12 @@ class DynamoStore:
             nik_last4=nik_last4,
         )
         newer = ApplicationRecord.nik_key.does_not_exist() | (ApplicationRecord.updated_ms < updated_ms)
-        try:
-            with _dynamodb_errors():
-                record.save(condition=newer)
-        except ConditionFailed:
-            return False
-        return True
+        return conditional(lambda: record.save(condition=newer))
 
     # --- site configuration -------------------------------------------------------------
 
     def site_config(self, site: str, fallback_quota: int) -> SiteConfig:
-        with _dynamodb_errors():
+        with dynamodb_errors():
             try:
                 record = SiteConfigRecord.get(site, consistent_read=True)
             except SiteConfigRecord.DoesNotExist:
@@ -191,7 +197,7 @@ class DynamoStore:
     def set_default_quota(self, site: str, quota: int) -> SiteConfig:
         """Set the standing quota; returns the new config with its bumped version."""
         record = SiteConfigRecord(site)
-        with _dynamodb_errors():
+        with dynamodb_errors():
             record.update(
                 actions=[
                     SiteConfigRecord.default_quota.set(quota),
@@ -205,7 +211,7 @@ class DynamoStore:
     def counter(self, site: str, day: date) -> DayCounter | None:
         """A consistent read of the counter, without its holders."""
         attrs = ["site", "service_day", "issued", "quota", "day_quota"]
-        with _dynamodb_errors():
+        with dynamodb_errors():
             try:
                 record = DayCounterRecord.get(
                     site, day.isoformat(), consistent_read=True, attributes_to_get=attrs
@@ -215,7 +221,7 @@ class DynamoStore:
         return _counter(record)
 
     def counter_days_from(self, site: str, first: date) -> list[date]:
-        with _dynamodb_errors():
+        with dynamodb_errors():
             records = DayCounterRecord.query(
                 site,
                 DayCounterRecord.service_day >= first.isoformat(),
@@ -240,11 +246,7 @@ class DynamoStore:
             c.default_quota.set(config.default_quota),
             c.config_version.set(config.version),
         ]
-        try:
-            self._update_counter(site, day, actions, condition)
-        except ConditionFailed:
-            return False
-        return True
+        return conditional(lambda: self._update_counter(site, day, actions, condition))
 
     def set_day_quota(self, site: str, day: date, quota: int) -> None:
         c = DayCounterRecord
@@ -281,7 +283,7 @@ class DynamoStore:
             return_values_on_condition_failure="ALL_OLD",
         )
         try:
-            with _dynamodb_errors():
+            with dynamodb_errors():
                 response = connection.dispatch("UpdateItem", request)
         except ConditionFailed as refusal:
             if refusal.item is not None:
@@ -294,14 +296,14 @@ class DynamoStore:
         and this holder's entry."""
         c = DayCounterRecord
         attrs = [c.site, c.service_day, c.issued, c.quota, c.day_quota, c.holders[holder_key]]
-        with _dynamodb_errors():
+        with dynamodb_errors():
             item = DayCounterRecord._get_connection().get_item(
                 site, range_key=day.isoformat(), consistent_read=True, attributes_to_get=attrs
             )
         return _why_refused(item.get("Item"), holder_key)
 
     def _update_counter(self, site: str, day: date, actions: list[Any], condition: Condition | None) -> None:
-        with _dynamodb_errors():
+        with dynamodb_errors():
             DayCounterRecord._get_connection().update_item(
                 site, range_key=day.isoformat(), actions=actions, condition=condition, return_values="NONE"
             )
@@ -319,11 +321,11 @@ class DynamoStore:
             before=json.dumps(before, sort_keys=True),
             after=json.dumps(after, sort_keys=True),
         )
-        with _dynamodb_errors():
+        with dynamodb_errors():
             record.save()
 
     def audit_entries(self, limit: int) -> list[AuditEntry]:
-        with _dynamodb_errors():
+        with dynamodb_errors():
             records = list(AuditRecord.query(_AUDIT_LOG, scan_index_forward=False, limit=limit))
         return [
             AuditEntry(r.at, r.actor, r.action, json.loads(r.before), json.loads(r.after)) for r in records
@@ -334,7 +336,7 @@ class DynamoStore:
     def count_hit(self, window_key: str, expires_at: datetime) -> int:
         """Count one request in a rate window; returns the window's count including this one."""
         # Every public request makes this call: straight to the botocore client, as above.
-        with _dynamodb_errors():
+        with dynamodb_errors():
             response = _client().update_item(
                 TableName=RateWindowRecord.Meta.table_name,
                 Key={"window_key": {"S": window_key}},

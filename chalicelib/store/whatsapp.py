@@ -20,7 +20,6 @@ it while this module (the store's WhatsApp half) stays off the cold path of the 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -30,6 +29,7 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
 from chalicelib.core.errors import Unavailable
+from chalicelib.store.dynamo import conditional, dynamodb_errors
 from chalicelib.store.models import WhatsAppMessageRecord
 
 
@@ -99,24 +99,8 @@ def _token() -> str:
     return uuid.uuid4().hex
 
 
-def _conditional(write: Callable[[], object]) -> bool:
-    """Run one conditional write: False when its condition did not hold, `Unavailable` when
-    DynamoDB could not be reached."""
-    # Imported here: models.py imports this module, and dynamo.py imports models.py.
-    from chalicelib.store.dynamo import ConditionFailed, _dynamodb_errors
-
-    try:
-        with _dynamodb_errors():
-            write()
-    except ConditionFailed:
-        return False
-    return True
-
-
 def _read(message_id: str) -> WhatsAppMessageRecord | None:
-    from chalicelib.store.dynamo import _dynamodb_errors
-
-    with _dynamodb_errors():
+    with dynamodb_errors():
         try:
             return WhatsAppMessageRecord.get(message_id, consistent_read=True)
         except WhatsAppMessageRecord.DoesNotExist:
@@ -141,7 +125,7 @@ class WhatsAppStore:
                 attempts=0,
                 expires_at=now + keep_for,
             )
-            if _conditional(partial(record.save, condition=c.message_id.does_not_exist())):
+            if conditional(partial(record.save, condition=c.message_id.does_not_exist())):
                 return Claimed(token)
             existing = _read(message_id)
             if existing is not None:
@@ -162,7 +146,7 @@ class WhatsAppStore:
         """Forget a claim whose answer could not be worked out, so that Meta's retry is answered."""
         c = WhatsAppMessageRecord
         mine = (c.claim_token == claim.token) & (c.state == ReplyState.RECEIVED.value)
-        return _conditional(lambda: c(message_id).delete(condition=mine))
+        return conditional(lambda: c(message_id).delete(condition=mine))
 
     def queue_reply(
         self, message_id: str, claim: Claimed, to_wa_id: str, phone_number_id: str, reply: str, now: datetime
@@ -199,7 +183,7 @@ class WhatsAppStore:
             c.attempts.set((c.attempts | 0) + 1),
         ]
         record = c(message_id)  # `update` refreshes it with the item as written
-        if not _conditional(
+        if not conditional(
             lambda: record.update(actions=actions, condition=c.message_id.exists() & sendable)
         ):
             return None
@@ -247,10 +231,8 @@ class WhatsAppStore:
     def unsent(self) -> list[Unsent]:
         """Every reply neither sent nor given up, with when it may go. A scan: meant for the
         local drain (`make run`), where the table is small; in AWS the queue drives the worker."""
-        from chalicelib.store.dynamo import _dynamodb_errors
-
         c = WhatsAppMessageRecord
-        with _dynamodb_errors():
+        with dynamodb_errors():
             records = list(
                 c.scan(
                     c.state.is_in(ReplyState.PENDING.value, ReplyState.SENDING.value),
@@ -272,6 +254,6 @@ class WhatsAppStore:
 
     def _transition(self, message_id: str, actions: list[Action], condition: Condition) -> bool:
         c = WhatsAppMessageRecord
-        return _conditional(
+        return conditional(
             lambda: c(message_id).update(actions=actions, condition=c.message_id.exists() & condition)
         )
