@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 
@@ -32,3 +32,12 @@ class Application:
     service: Service
     stage: Stage
     updated_at: datetime
+
+
+# The office's clock and AWS's may differ a little; an update further ahead than this
+# would freeze the stage until that time (older updates change nothing), so it is refused.
+MAX_CLOCK_SKEW = timedelta(minutes=5)
+
+
+def is_from_the_future(updated_at: datetime, now: datetime) -> bool:
+    return updated_at - now > MAX_CLOCK_SKEW

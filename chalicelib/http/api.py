@@ -10,7 +10,7 @@ from typing import Any
 from chalice.app import Request
 
 from chalicelib import runtime
-from chalicelib.core.applications import Application, Service, Stage
+from chalicelib.core.applications import Application, Service, Stage, is_from_the_future
 from chalicelib.core.errors import InvalidRequest, MethodNotAllowed
 from chalicelib.core.messages import NEXT_STEPS, SERVICE_NAMES, STAGE_LABELS, Language
 from chalicelib.core.nik import parse_nik
@@ -22,8 +22,6 @@ from chalicelib.services.rate_limit import check_rate
 from chalicelib.settings import secret, settings
 
 Answer = tuple[int, dict[str, Any]]
-
-_MAX_FUTURE_CLOCK_SKEW_SECONDS = 300
 
 
 def health(request: Request) -> Answer:
@@ -186,7 +184,7 @@ def _parse_application(body: dict[str, Any]) -> Application:
         updated_at = parse_instant(body["updated_at"])
     except (ValueError, TypeError):
         raise InvalidRequest("service, stage or updated_at is not valid") from None
-    if (updated_at - runtime.now()).total_seconds() > _MAX_FUTURE_CLOCK_SKEW_SECONDS:
+    if is_from_the_future(updated_at, runtime.now()):
         raise InvalidRequest("updated_at is in the future")
     return Application(service, stage, updated_at)
 

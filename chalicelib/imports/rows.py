@@ -11,14 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from chalicelib.core.applications import Application, Service, Stage
+from chalicelib.core.applications import Application, Service, Stage, is_from_the_future
 from chalicelib.core.errors import InvalidNik
 from chalicelib.core.nik import Nik, parse_nik
 from chalicelib.core.service_day import parse_instant
 from chalicelib.imports.reasons import Reason
 
 FIELDS = ("nik", "service", "stage", "updated_at")
-MAX_FUTURE_SECONDS = 300  # as the admin route: clocks of the office and of AWS may differ a little
 _REPLACEMENT = "\ufffd"  # what a byte that is not UTF-8 decodes to
 _E = TypeVar("_E", Service, Stage)
 
@@ -106,7 +105,7 @@ def _instant(text: str, now: datetime, reasons: list[Reason]) -> datetime | None
     except (ValueError, OverflowError):
         reasons.append(Reason.UPDATED_AT_WITHOUT_OFFSET if _naive_iso(text) else Reason.INVALID_UPDATED_AT)
         return None
-    if (instant - now).total_seconds() > MAX_FUTURE_SECONDS:
+    if is_from_the_future(instant, now):
         reasons.append(Reason.UPDATED_AT_IN_FUTURE)
         return None
     return instant
