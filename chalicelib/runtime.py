@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime
-from functools import lru_cache
 
 from chalicelib.settings import settings
 from chalicelib.store.dynamo import DynamoStore
 from chalicelib.store.models import bind
 
+_built: DynamoStore | None = None
+_building = threading.Lock()
 
-@lru_cache(maxsize=1)
+
 def store() -> DynamoStore:
-    """The store, its models bound to the configured tables and endpoint at the first call."""
-    config = settings()
-    bind(config.table_prefix, config.region, config.dynamodb_endpoint)
-    return DynamoStore()
+    """The store, its models bound to the configured tables and endpoint at the first call.
+
+    Built under a lock: the local server's first requests arrive on many threads at once,
+    and two concurrent `bind`s would register the same table twice on the shared connection.
+    """
+    global _built
+    if _built is None:
+        with _building:
+            if _built is None:
+                config = settings()
+                bind(config.table_prefix, config.region, config.dynamodb_endpoint)
+                _built = DynamoStore()
+    return _built
 
 
 def now() -> datetime:
@@ -24,4 +35,6 @@ def now() -> datetime:
 
 
 def reset() -> None:
-    store.cache_clear()
+    global _built
+    with _building:
+        _built = None
