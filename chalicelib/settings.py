@@ -7,9 +7,12 @@ SecureString parameter whose name is in `<VAR>_PARAMETER` (see README).
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 from dataclasses import dataclass
 from datetime import tzinfo
+from enum import StrEnum
 from functools import cache, lru_cache
 from typing import TypeVar
 
@@ -20,9 +23,22 @@ _WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 
 
 # Development defaults: accepted only outside Lambda, so a deployment cannot run on them.
 _DEV_SECRETS = {
-    "LOKET_NIK_HMAC_KEY": "dev-only-nik-hmac-key-change-me",
+    "LOKET_NIK_HMAC_KEY": "dev-only-nik-hmac-key-change-me-0123456789",
     "LOKET_JWT_SECRET": "dev-only-jwt-secret-change-me-0123456789",
 }
+# HMAC-SHA256 keys: shorter than its 32-byte output, a key is the weaker link. Enforced in
+# Lambda; outside it, tests and the development defaults may use what they like.
+_KEYS_OF_AT_LEAST_32_BYTES = ("LOKET_NIK_HMAC_KEY", "LOKET_JWT_SECRET")
+_MIN_KEY_BYTES = 32
+
+
+class HashPurpose(StrEnum):
+    """What a keyed hash stands for. Each has its own key, derived from LOKET_NIK_HMAC_KEY,
+    so that a table of one kind of hash cannot be joined with a table of another."""
+
+    NIK = "nik"
+    CLIENT_ADDRESS = "client-address"
+    WA_ID = "wa-id"
 
 
 Number = TypeVar("Number", int, float)
@@ -44,6 +60,7 @@ class Settings:
     open_pattern: OpenPattern
     rate_limit_per_minute: int
     jwt_issuer: str
+    stage: str
     max_days_ahead: int
 
     @property
@@ -52,6 +69,11 @@ class Settings:
 
     def table_name(self, kind: str) -> str:
         return f"{self.table_prefix}-{kind}"
+
+    @property
+    def jwt_audience(self) -> str:
+        """The `aud` every token must carry: the stage's, so no stage takes another's token."""
+        return f"loket-{self.stage}"
 
 
 def _env(name: str, default: str) -> str:
@@ -106,6 +128,7 @@ def settings() -> Settings:
         open_pattern=_weekdays("LOKET_OPEN_WEEKDAYS", "mon,tue,wed,thu,fri"),
         rate_limit_per_minute=bounded_number("LOKET_RATE_LIMIT_PER_MINUTE", 30, 0, 1_000_000),
         jwt_issuer=_env("LOKET_JWT_ISSUER", "loket"),
+        stage=_env("LOKET_STAGE", "local"),
         max_days_ahead=bounded_number("LOKET_MAX_DAYS_AHEAD", 366, 1, 3660),
     )
 
@@ -113,16 +136,32 @@ def settings() -> Settings:
 @cache
 def secret(name: str) -> bytes:
     """A secret by its variable name: the variable itself, else the SSM parameter named in
-    `<name>_PARAMETER`, else (outside Lambda only) a development default."""
+    `<name>_PARAMETER`, else (outside Lambda only) a development default. In Lambda, a key
+    shorter than 32 bytes is refused: the function does not serve on it."""
     value = os.environ.get(name)
-    if value:
-        return value.encode()
     parameter = os.environ.get(f"{name}_PARAMETER")
-    if parameter:
-        return _ssm_parameter(parameter).encode()
-    if "AWS_LAMBDA_FUNCTION_NAME" not in os.environ and name in _DEV_SECRETS:
+    in_lambda = "AWS_LAMBDA_FUNCTION_NAME" in os.environ
+    if value:
+        found = value.encode()
+    elif parameter:
+        found = _ssm_parameter(parameter).encode()
+    elif not in_lambda and name in _DEV_SECRETS:
         return _DEV_SECRETS[name].encode()
-    raise SettingsError(f"{name} is not configured (set it, or {name}_PARAMETER to an SSM parameter name)")
+    else:
+        raise SettingsError(
+            f"{name} is not configured (set it, or {name}_PARAMETER to an SSM parameter name)"
+        )
+    if in_lambda and name in _KEYS_OF_AT_LEAST_32_BYTES and len(found) < _MIN_KEY_BYTES:
+        raise SettingsError(f"{name} must be at least {_MIN_KEY_BYTES} bytes, got {len(found)}")
+    return found
+
+
+@cache
+def hash_key(purpose: HashPurpose) -> bytes:
+    """The key of one kind of keyed hash: HMAC-SHA256 of `loket-hash-key:<purpose>` under
+    LOKET_NIK_HMAC_KEY. Every keyed hash loket stores is made with one of these."""
+    label = f"loket-hash-key:{purpose.value}".encode()
+    return hmac.new(secret("LOKET_NIK_HMAC_KEY"), label, hashlib.sha256).digest()
 
 
 def _ssm_parameter(name: str) -> str:
@@ -136,3 +175,4 @@ def reset() -> None:
     """Forget cached settings and secrets (tests change the environment)."""
     settings.cache_clear()
     secret.cache_clear()
+    hash_key.cache_clear()

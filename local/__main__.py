@@ -63,7 +63,9 @@ def _token(role: str, subject: str) -> None:
 
     if role not in ROLES:
         sys.exit(f"ROLE must be one of {', '.join(ROLES)}")
-    print(mint(role, subject, secret("LOKET_JWT_SECRET"), settings().jwt_issuer))  # type: ignore[arg-type]
+    config = settings()
+    token = mint(role, subject, secret("LOKET_JWT_SECRET"), config.jwt_issuer, config.jwt_audience)  # type: ignore[arg-type]
+    print(token)
 
 
 def main() -> None:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from chalicelib.core.applications import Application, Service, Stage
 from chalicelib.core.nik import parse_nik
 from chalicelib.services.status import record_stage
-from chalicelib.settings import secret
+from chalicelib.settings import HashPurpose, hash_key
 from chalicelib.store.dynamo import DynamoStore
 
 DEMO_RESIDENTS: list[tuple[str, list[tuple[Service, Stage]]]] = [
@@ -19,7 +19,7 @@ DEMO_RESIDENTS: list[tuple[str, list[tuple[Service, Stage]]]] = [
 
 def seed(store: DynamoStore) -> list[str]:
     """Store the demo applications; returns a line per resident for the banner."""
-    key = secret("LOKET_NIK_HMAC_KEY")
+    key = hash_key(HashPurpose.NIK)
     yesterday = datetime.now(UTC) - timedelta(days=1)
     lines = []
     for digits, applications in DEMO_RESIDENTS:

@@ -112,6 +112,7 @@ def mint(role: str, **overrides: Any) -> str:
     now = int(time.time())
     claims = {
         "iss": settings().jwt_issuer,
+        "aud": settings().jwt_audience,
         "sub": f"{role}-tester",
         "role": role,
         "iat": now,

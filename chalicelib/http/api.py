@@ -19,7 +19,7 @@ from chalicelib.core.service_day import parse_day, parse_instant, service_day
 from chalicelib.http.requests import client_of, json_object, language, query
 from chalicelib.services import days, status, tickets
 from chalicelib.services.rate_limit import check_rate
-from chalicelib.settings import secret, settings
+from chalicelib.settings import HashPurpose, hash_key, settings
 
 Answer = tuple[int, dict[str, Any]]
 
@@ -128,13 +128,18 @@ def _body_site(body: dict[str, Any]) -> object:
 
 
 def _nik_key() -> bytes:
-    return secret("LOKET_NIK_HMAC_KEY")
+    return hash_key(HashPurpose.NIK)
 
 
 def _limit(request: Request, route: str) -> None:
     config = settings()
     check_rate(
-        runtime.store(), config.rate_limit_per_minute, client_of(request), route, runtime.now(), _nik_key()
+        runtime.store(),
+        config.rate_limit_per_minute,
+        client_of(request),
+        route,
+        runtime.now(),
+        hash_key(HashPurpose.CLIENT_ADDRESS),
     )
 
 

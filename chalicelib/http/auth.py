@@ -1,4 +1,4 @@
-"""Bearer tokens: HS256 JWTs with an issuer, an expiry and a role.
+"""Bearer tokens: HS256 JWTs with an issuer, an audience (the stage), a bounded lifetime and a role.
 
 PyJWT is imported here only, and this module only by the authorizer and `make token`,
 so public routes do not pay for it at cold start.
@@ -6,6 +6,7 @@ so public routes do not pay for it at cold start.
 
 from __future__ import annotations
 
+import math
 import time
 import uuid
 from dataclasses import dataclass
@@ -18,6 +19,9 @@ from chalicelib.core.errors import Forbidden, Unauthorized
 Role = Literal["admin", "staff"]
 ROLES: tuple[Role, ...] = ("admin", "staff")
 _ALGORITHM = "HS256"
+LIFETIME_SECONDS = 12 * 3600
+# A staff laptop's clock may run a little ahead or behind the Lambda's.
+LEEWAY_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -26,28 +30,44 @@ class Principal:
     role: Role
 
 
-def verify(authorization: str | None, secret: bytes, issuer: str) -> Principal:
-    """The principal in a `Bearer <jwt>` header, or `Unauthorized`.
+def verify(authorization: str | None, secret: bytes, issuer: str, audience: str) -> Principal:
+    """The principal in a `Bearer <jwt>` header (the scheme in any case, RFC 7235), or `Unauthorized`.
 
-    Only HS256 is accepted: `alg: none` and every other algorithm are refused.
+    Only HS256 is accepted: `alg: none` and every other algorithm are refused. `aud` must be
+    exactly `audience` (the stage's), so a token of one stage is refused by another even
+    where both share a secret; `iat` and `exp` must be numbers at most the lifetime apart,
+    so no token outlives a working day, whatever its signer wrote.
     """
-    if not authorization or not authorization.startswith("Bearer "):
+    scheme, _, token = (authorization or "").strip().partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
         raise Unauthorized()
-    token = authorization[len("Bearer ") :].strip()
     try:
         claims = jwt.decode(
             token,
             secret,
             algorithms=[_ALGORITHM],
             issuer=issuer,
-            options={"require": ["exp", "iat", "iss", "sub", "role"]},
+            audience=audience,
+            leeway=LEEWAY_SECONDS,
+            options={"require": ["exp", "iat", "iss", "aud", "sub", "role"], "strict_aud": True},
         )
     except jwt.PyJWTError:
         raise Unauthorized() from None
+    issued_at, expires_at = claims["iat"], claims["exp"]
+    if not _is_number(issued_at) or not _is_number(expires_at):
+        raise Unauthorized()
+    if not 0 < expires_at - issued_at <= LIFETIME_SECONDS:
+        raise Unauthorized()
     role, subject = claims.get("role"), claims.get("sub")
     if role not in ROLES or not isinstance(subject, str) or not subject:
         raise Unauthorized()
     return Principal(subject=subject, role=role)
+
+
+def _is_number(value: object) -> bool:
+    """A JSON number (PyJWT would take the string "9999999999" for an `exp`)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def require_role(role: object, allowed: tuple[Role, ...]) -> None:
@@ -55,10 +75,18 @@ def require_role(role: object, allowed: tuple[Role, ...]) -> None:
         raise Forbidden()
 
 
-def mint(role: Role, subject: str, secret: bytes, issuer: str, ttl_seconds: int = 12 * 3600) -> str:
+def mint(
+    role: Role,
+    subject: str,
+    secret: bytes,
+    issuer: str,
+    audience: str,
+    ttl_seconds: int = LIFETIME_SECONDS,
+) -> str:
     now = int(time.time())
     claims = {
         "iss": issuer,
+        "aud": audience,
         "sub": subject,
         "role": role,
         "iat": now,

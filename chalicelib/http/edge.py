@@ -89,8 +89,11 @@ def authorize(auth_request: AuthRequest) -> AuthResponse:
     from chalicelib.http.auth import verify
     from chalicelib.settings import secret, settings
 
+    config = settings()
     try:
-        principal = verify(auth_request.token, secret("LOKET_JWT_SECRET"), settings().jwt_issuer)
+        principal = verify(
+            auth_request.token, secret("LOKET_JWT_SECRET"), config.jwt_issuer, config.jwt_audience
+        )
     except LoketError:
         log("token_refused")
         return AuthResponse(routes=[], principal_id="anonymous")

@@ -28,7 +28,7 @@ def import_s3_event(event: dict[str, Any], context: Any = None) -> list[dict[str
     from dataclasses import asdict
 
     from chalicelib import runtime
-    from chalicelib.settings import secret
+    from chalicelib.settings import HashPurpose, hash_key
 
     summaries: list[Summary] = []
     for record in event.get("Records") or []:
@@ -41,7 +41,7 @@ def import_s3_event(event: dict[str, Any], context: Any = None) -> list[dict[str
             import_object(
                 s3_client(),
                 runtime.store(),
-                secret("LOKET_NIK_HMAC_KEY"),
+                hash_key(HashPurpose.NIK),
                 bucket,
                 key,
                 runtime.now(),

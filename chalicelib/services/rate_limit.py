@@ -16,7 +16,7 @@ def check_rate(store: DynamoStore, limit: int, client: str, route: str, now: dat
     """Count this request; `RateLimited` once `client` passed `limit` on `route` this minute.
 
     Fixed one-minute windows; the client (an IP address or a wa_id, personal data too)
-    is stored only as a keyed hash.
+    is stored only as a keyed hash under `key`, the hash key of the client's kind.
     """
     if limit <= 0:
         return

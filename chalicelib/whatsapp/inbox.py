@@ -28,7 +28,7 @@ from chalicelib.core.service_day import service_day
 from chalicelib.logs import log
 from chalicelib.services import days, status, tickets
 from chalicelib.services.rate_limit import check_rate
-from chalicelib.settings import secret, settings
+from chalicelib.settings import HashPurpose, hash_key, settings
 from chalicelib.store.dynamo import DynamoStore
 from chalicelib.store.whatsapp import AlreadyClaimed, Claimed, ReplyState, WhatsAppStore
 from chalicelib.whatsapp import replies
@@ -110,7 +110,7 @@ def _after_redelivery(
 def answer(store: DynamoStore, message: InboundText, now: datetime) -> str | None:
     """The reply to one message, or None to stay silent (a resident already told to wait)."""
     config = settings()
-    key = secret("LOKET_NIK_HMAC_KEY")
+    key = hash_key(HashPurpose.WA_ID)
     try:
         check_rate(store, config.rate_limit_per_minute, message.wa_id, RATE_ROUTE, now, key)
     except RateLimited as limited:
@@ -134,7 +134,7 @@ def answer(store: DynamoStore, message: InboundText, now: datetime) -> str | Non
 
 def _run(store: DynamoStore, command: Command, now: datetime) -> str:
     config = settings()
-    key = secret("LOKET_NIK_HMAC_KEY")
+    key = hash_key(HashPurpose.NIK)
     today = service_day(now, config.tz)
     site = config.default_site
     if isinstance(command, AskStatus):

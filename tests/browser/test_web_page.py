@@ -197,9 +197,9 @@ def test_a_closed_day_says_so_and_a_ticket_is_refused_with_the_apis_message(
     loket: Loket, watched: Watched
 ) -> None:
     from chalicelib.http.auth import mint
-    from chalicelib.settings import secret
+    from chalicelib.settings import secret, settings
 
-    token = mint("admin", "browser-test", secret("LOKET_JWT_SECRET"), "loket")
+    token = mint("admin", "browser-test", secret("LOKET_JWT_SECRET"), "loket", settings().jwt_audience)
     closed = requests.put(
         f"{loket.url}/v1/admin/quota/{loket.today}",
         json={"quota": 0},

@@ -100,7 +100,14 @@ def test_a_wrong_method_on_an_admin_path_is_405_with_or_without_a_token(
 
 def forged() -> str:
     now = int(time.time())
-    claims = {"iss": "loket", "sub": "mallory", "role": "admin", "iat": now, "exp": now + 600}
+    claims = {
+        "iss": "loket",
+        "aud": "loket-local",
+        "sub": "mallory",
+        "role": "admin",
+        "iat": now,
+        "exp": now + 600,
+    }
     return jwt.encode(claims, "not-the-secret-but-long-enough-for-hs256!!", algorithm="HS256")
 
 
@@ -113,7 +120,14 @@ def unsigned() -> str:
         return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
 
     now = int(time.time())
-    claims = {"iss": "loket", "sub": "mallory", "role": "admin", "iat": now, "exp": now + 600}
+    claims = {
+        "iss": "loket",
+        "aud": "loket-local",
+        "sub": "mallory",
+        "role": "admin",
+        "iat": now,
+        "exp": now + 600,
+    }
     return f"{part({'alg': 'none', 'typ': 'JWT'})}.{part(claims)}."
 
 
@@ -122,7 +136,14 @@ def other_algorithm() -> str:
     from chalicelib.settings import secret
 
     now = int(time.time())
-    claims = {"iss": "loket", "sub": "mallory", "role": "admin", "iat": now, "exp": now + 600}
+    claims = {
+        "iss": "loket",
+        "aud": "loket-local",
+        "sub": "mallory",
+        "role": "admin",
+        "iat": now,
+        "exp": now + 600,
+    }
     with warnings.catch_warnings():  # the dev secret is short for HS512: beside the point here
         warnings.simplefilter("ignore")
         return jwt.encode(claims, secret("LOKET_JWT_SECRET"), algorithm="HS512")
@@ -130,7 +151,7 @@ def other_algorithm() -> str:
 
 BAD_TOKENS: dict[str, Callable[[], str]] = {
     "forged": lambda: f"Bearer {forged()}",
-    "expired": lambda: f"Bearer {mint('admin', exp=int(time.time()) - 5, iat=int(time.time()) - 700)}",
+    "expired": lambda: f"Bearer {mint('admin', exp=int(time.time()) - 60, iat=int(time.time()) - 700)}",
     "wrong issuer": lambda: f"Bearer {mint('admin', iss='someone-else')}",
     "alg none": lambda: f"Bearer {unsigned()}",
     "other algorithm": lambda: f"Bearer {other_algorithm()}",

@@ -126,7 +126,9 @@ def imports(moto_store: object, clock: Clock) -> Iterator[Imports]:
     s3.create_bucket(
         Bucket=IMPORT_BUCKET, CreateBucketConfiguration={"LocationConstraint": settings().region}
     )
-    token = mint("admin", "auditor", secret("LOKET_JWT_SECRET"), settings().jwt_issuer)
+    token = mint(
+        "admin", "auditor", secret("LOKET_JWT_SECRET"), settings().jwt_issuer, settings().jwt_audience
+    )
     chalicelib.imports.reset()  # an S3 client made under another test's mock must not be reused
     lines: list[str] = []
     handler = _Collect(lines)

@@ -79,7 +79,9 @@ def test_the_api_uses_exactly_what_its_policy_grants_on_the_residents_and_admin_
     monkeypatch.setenv("LOKET_RATE_LIMIT_PER_MINUTE", "30")
     reset()
     tokens = {
-        role: mint(role, f"{role}-tester", secret("LOKET_JWT_SECRET"), settings().jwt_issuer)
+        role: mint(
+            role, f"{role}-tester", secret("LOKET_JWT_SECRET"), settings().jwt_issuer, settings().jwt_audience
+        )
         for role in ("admin", "staff")
     }  # type: ignore[arg-type]
     calls.clear()

@@ -37,7 +37,7 @@ class TestAuthorizer:
     def test_a_forged_token_is_refused(self, api: Api, method: str, path: str, body: object) -> None:
         now = int(time.time())
         forged = jwt.encode(
-            {"iss": "loket", "sub": "x", "role": "admin", "iat": now, "exp": now + 60},
+            {"iss": "loket", "aud": "loket-local", "sub": "x", "role": "admin", "iat": now, "exp": now + 60},
             b"not-the-secret-0123456789abcdef0123",
             algorithm="HS256",
         )
@@ -49,7 +49,7 @@ class TestAuthorizer:
         from chalicelib.http.auth import mint
         from chalicelib.settings import secret
 
-        expired = mint("admin", "ani", secret("LOKET_JWT_SECRET"), "loket", ttl_seconds=-10)
+        expired = mint("admin", "ani", secret("LOKET_JWT_SECRET"), "loket", "loket-local", ttl_seconds=-10)
         assert api.get("/v1/admin/audit", token=expired).status != 200
 
     @pytest.mark.parametrize(

@@ -64,3 +64,59 @@ def test_a_secret_is_read_from_ssm_when_its_parameter_is_named(monkeypatch: pyte
             Name="/loket/dev/nik-hmac-key", Value="from-ssm", Type="SecureString"
         )
         assert secret("LOKET_NIK_HMAC_KEY") == b"from-ssm"
+
+
+@pytest.mark.parametrize("name", ["LOKET_JWT_SECRET", "LOKET_NIK_HMAC_KEY"])
+def test_inside_lambda_a_key_shorter_than_32_bytes_is_refused(
+    monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "loket-prod-bearer")
+    monkeypatch.setenv(name, "x" * 31)
+    settings_module.reset()
+    with pytest.raises(SettingsError, match=f"{name} must be at least 32 bytes"):
+        secret(name)
+    monkeypatch.setenv(name, "x" * 32)
+    settings_module.reset()
+    assert secret(name) == b"x" * 32
+
+
+def test_inside_lambda_a_short_key_from_ssm_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    import boto3
+    from moto import mock_aws
+
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "loket-prod-api-handler")
+    monkeypatch.delenv("LOKET_NIK_HMAC_KEY", raising=False)
+    monkeypatch.setenv("LOKET_NIK_HMAC_KEY_PARAMETER", "/loket/prod/nik-hmac-key")
+    settings_module.reset()
+    with mock_aws():
+        boto3.client("ssm").put_parameter(Name="/loket/prod/nik-hmac-key", Value="short", Type="SecureString")
+        with pytest.raises(SettingsError, match="LOKET_NIK_HMAC_KEY"):
+            secret("LOKET_NIK_HMAC_KEY")
+
+
+@pytest.mark.parametrize("name", ["LOKET_JWT_SECRET", "LOKET_NIK_HMAC_KEY"])
+def test_the_development_keys_are_32_bytes_or_more(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv(f"{name}_PARAMETER", raising=False)
+    monkeypatch.delenv("AWS_LAMBDA_FUNCTION_NAME", raising=False)
+    settings_module.reset()
+    assert len(secret(name)) >= 32
+
+
+def test_the_token_audience_is_the_stage_the_code_runs_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LOKET_STAGE", raising=False)
+    settings_module.reset()
+    assert settings().jwt_audience == "loket-local"
+    monkeypatch.setenv("LOKET_STAGE", "prod")
+    settings_module.reset()
+    assert settings().jwt_audience == "loket-prod"
+
+
+def test_each_deployed_stage_names_itself_so_its_tokens_are_its_own() -> None:
+    import json
+    from pathlib import Path
+
+    config = json.loads((Path(__file__).parents[2] / ".chalice" / "config.json").read_text())
+    assert "LOKET_STAGE" not in config.get("environment_variables", {})
+    for stage, stage_config in config["stages"].items():
+        assert stage_config["environment_variables"]["LOKET_STAGE"] == stage
