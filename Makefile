@@ -9,7 +9,8 @@ MEASURE ?=
 # Template checkers whose pins clash with the dev venv's (see infra/requirements-checkov.txt).
 CHECKOV_VENV := .venv-checkov
 
-.PHONY: install run token test lint typecheck test-unit test-integration clean package bench test-load
+.PHONY: install run token test lint typecheck test-unit test-integration clean package bench test-load \
+        preflight-test preflight-package
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,11 +55,19 @@ test-load: install
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench $(ONLY)
 
-test: lint typecheck install
+# What the tiers need beyond the venv (Chromium, valgrind, Python 3.12, npm), checked before
+# anything is installed: one message naming what is missing and the command for it.
+preflight-test:
+	@$(PYTHON) -m infra.preflight test
+
+preflight-package:
+	@$(PYTHON) -m infra.preflight package
+
+test: preflight-test lint typecheck install
 	$(BIN)/pytest tests
 
 # dist/<stage>/: sam.json + deployment.zip for each stage (STAGE=prod: one; MEASURE=1: import costs too).
-package: $(VENV)/.installed
+package: preflight-package $(VENV)/.installed
 	$(BIN)/python -m infra.package $(if $(STAGE),--stage $(STAGE)) $(if $(MEASURE),--measure)
 
 clean:

@@ -28,6 +28,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from infra.preflight import find_python, lambda_python_needed
 from infra.template import LAMBDA_RUNTIME, REGION, StageConfig, merge_template
 
 REPO = Path(__file__).resolve().parent.parent
@@ -158,27 +159,12 @@ def _build_stage(project: Path, stage: str, out: Path, python: str, work: Path) 
 def find_lambda_python() -> str:
     """An interpreter of the Lambda runtime's Python version: bytecode is version-specific.
 
-    LAMBDA_PYTHON names one; otherwise python3.X on PATH or in pyenv's versions."""
-    version = LAMBDA_RUNTIME.removeprefix("python")
-    candidates = [os.environ.get("LAMBDA_PYTHON", "")]
-    candidates.append(shutil.which(f"python{version}") or "")
-    pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
-    candidates += [str(p) for p in sorted(pyenv.glob(f"{version}.*/bin/python{version}"), reverse=True)]
-    candidates += [f"/usr/bin/python{version}", f"/usr/local/bin/python{version}"]
-    for candidate in filter(None, candidates):
-        try:
-            found = subprocess.run(
-                [candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-                capture_output=True, text=True, timeout=30, check=False,
-            )  # fmt: skip
-        except OSError:
-            continue
-        if found.returncode == 0 and found.stdout.strip() == version:
-            return candidate
-    raise BuildError(
-        f"no Python {version} found to compile bytecode for the {LAMBDA_RUNTIME} runtime: "
-        f"install one (pyenv install {version}) or set LAMBDA_PYTHON to its path"
-    )
+    LAMBDA_PYTHON names one; otherwise python3.X on PATH, in pyenv's versions or uv's."""
+    python = find_python(LAMBDA_RUNTIME.removeprefix("python"))
+    if python is None:
+        needed = lambda_python_needed()
+        raise BuildError(f"no {needed.what}: install one with\n  {needed.command}")
+    return python
 
 
 def _with_bytecode(source_zip: Path, target_zip: Path, python: str, work: Path) -> None:

@@ -42,6 +42,9 @@ THROTTLE_BURST = 100
 # per-client limit (LOKET_RATE_LIMIT_PER_MINUTE) is the finer one.
 WAF_LIMIT_PER_IP_5_MIN = 2000
 WAF_EXEMPT_PATH_SUFFIX = "/v1/whatsapp/webhook"  # Meta delivers every resident's message from few IPs
+# WAF cannot leave the client's address out of a log line (and a block is about that address),
+# so its log of blocked requests, the only log that holds addresses, is kept for a week only.
+WAF_LOG_RETENTION_DAYS = 7
 
 # What API Gateway itself answers (never reaching the app), as the contract's error body.
 # (status, code, extra headers); local/gateway.py answers the same way on one machine.
@@ -65,11 +68,11 @@ GATEWAY_RESPONSES: dict[str, tuple[int, str, dict[str, str]]] = {
 }
 
 # One line per request; API Gateway has no variable holding a request body, and none of the
-# ones below holds a query string or a header value (a NIK travels only in bodies anyway).
+# ones below holds a query string, a header value or the client's address (README, Privacy):
+# what an operator needs is which route answered what, and how fast.
 ACCESS_LOG_FIELDS = {
     "requestId": "$context.requestId",
     "requestTime": "$context.requestTimeEpoch",
-    "ip": "$context.identity.sourceIp",
     "method": "$context.httpMethod",
     "resource": "$context.resourcePath",
     "status": "$context.status",
@@ -579,14 +582,15 @@ def _waf(stage: StageConfig) -> Template:
                 "WebACLArn": {"Fn::GetAtt": ["WebAcl", "Arn"]},
             },
         },
-        # Blocked requests only (what an operator asks about), the token header redacted.
+        # Blocked requests only (what an operator asks about), without what the log need not hold:
+        # the token, cookies, an address forwarded by a proxy, the query string.
         "WafLogs": {
             "Type": "AWS::Logs::LogGroup",
             "DeletionPolicy": "Delete",
             "UpdateReplacePolicy": "Delete",
             "Properties": {
                 "LogGroupName": f"aws-waf-logs-loket-{stage.name}",  # WAF requires the prefix
-                "RetentionInDays": stage.log_retention_days,
+                "RetentionInDays": WAF_LOG_RETENTION_DAYS,
             },
         },
         "WafLogging": {
@@ -594,7 +598,13 @@ def _waf(stage: StageConfig) -> Template:
             "Properties": {
                 "ResourceArn": {"Fn::GetAtt": ["WebAcl", "Arn"]},
                 "LogDestinationConfigs": [{"Fn::GetAtt": ["WafLogs", "Arn"]}],
-                "RedactedFields": [{"SingleHeader": {"Name": "authorization"}}],
+                "RedactedFields": [
+                    {"SingleHeader": {"Name": "authorization"}},
+                    {"SingleHeader": {"Name": "cookie"}},
+                    {"SingleHeader": {"Name": "x-forwarded-for"}},
+                    {"SingleHeader": {"Name": "forwarded"}},
+                    {"QueryString": {}},
+                ],
                 "LoggingFilter": {
                     "DefaultBehavior": "DROP",
                     "Filters": [

@@ -12,10 +12,55 @@ import pytest
 from pynamodb.attributes import TTLAttribute
 
 from chalicelib.store.models import MODELS
-from infra.template import ACCESS_LOG_FIELDS, GATEWAY_RESPONSES
 from tests.infra.conftest import Template, resources_of
 
 STAGES = ["dev", "prod"]
+
+# Written out here, not read from infra/template.py or the models: what the template must hold.
+TABLE_KEYS = {  # kind: (hash key, range key or None); every key attribute is a string
+    "applications": ("nik_key", "service"),
+    "day-counters": ("site", "service_day"),
+    "sites": ("site", None),
+    "audit": ("log", "entry_id"),
+    "rate-limits": ("window_key", None),
+    "whatsapp-messages": ("message_id", None),
+}
+EXPIRING_TABLES = {"rate-limits": "expires_at", "whatsapp-messages": "expires_at"}
+ACCESS_LOG_LINE = {
+    "requestId": "$context.requestId",
+    "requestTime": "$context.requestTimeEpoch",
+    "method": "$context.httpMethod",
+    "resource": "$context.resourcePath",
+    "status": "$context.status",
+    "responseLength": "$context.responseLength",
+    "latencyMs": "$context.responseLatency",
+    "integrationLatencyMs": "$context.integrationLatency",
+    "integrationStatus": "$context.integrationStatus",
+    "errorType": "$context.error.responseType",
+    "wafStatus": "$context.waf.status",
+}
+GATEWAY_ANSWERS = {  # API Gateway's response type: (status, the contract's error code)
+    "UNAUTHORIZED": (401, "unauthorized"),
+    "ACCESS_DENIED": (401, "unauthorized"),
+    "EXPIRED_TOKEN": (401, "unauthorized"),
+    "MISSING_AUTHENTICATION_TOKEN": (404, "not_found"),
+    "RESOURCE_NOT_FOUND": (404, "not_found"),
+    "REQUEST_TOO_LARGE": (413, "payload_too_large"),
+    "UNSUPPORTED_MEDIA_TYPE": (415, "unsupported_media_type"),
+    "THROTTLED": (429, "rate_limited"),
+    "QUOTA_EXCEEDED": (429, "rate_limited"),
+    "WAF_FILTERED": (403, "forbidden"),
+    "INTEGRATION_FAILURE": (503, "unavailable"),
+    "INTEGRATION_TIMEOUT": (503, "unavailable"),
+    "AUTHORIZER_FAILURE": (503, "unavailable"),
+    "AUTHORIZER_CONFIGURATION_ERROR": (500, "internal_error"),
+    "DEFAULT_4XX": (400, "invalid_request"),
+    "DEFAULT_5XX": (500, "internal_error"),
+}
+# README, Privacy: application logs and the API's request logs (which hold no address) 14 days
+# in dev and 90 in prod; the WAF's log of blocked requests, which keeps their address, 7 days.
+RETENTION_DAYS = {"dev": 14, "prod": 90}
+WAF_LOG_RETENTION_DAYS = 7
 
 
 def _tables_by_name(template: Template) -> dict[str, Template]:
@@ -38,6 +83,19 @@ def test_every_model_has_its_table_with_the_models_keys(templates: dict[str, Tem
 
 
 @pytest.mark.parametrize("stage", STAGES)
+def test_the_tables_are_named_for_the_stage_with_the_keys_loket_reads_them_by(
+    templates: dict[str, Template], stage: str
+) -> None:
+    keys = {}
+    for name, table in _tables_by_name(templates[stage]).items():
+        schema = {k["KeyType"]: k["AttributeName"] for k in table["Properties"]["KeySchema"]}
+        keys[name] = (schema["HASH"], schema.get("RANGE"))
+        types = {a["AttributeName"]: a["AttributeType"] for a in table["Properties"]["AttributeDefinitions"]}
+        assert types == dict.fromkeys(filter(None, keys[name]), "S"), name
+    assert keys == {f"loket-{stage}-{kind}": key for kind, key in TABLE_KEYS.items()}
+
+
+@pytest.mark.parametrize("stage", STAGES)
 def test_every_table_is_on_demand_recoverable_and_encrypted(
     templates: dict[str, Template], stage: str
 ) -> None:
@@ -53,16 +111,19 @@ def test_tables_whose_records_expire_let_dynamodb_delete_them(
     templates: dict[str, Template], stage: str
 ) -> None:
     tables = _tables_by_name(templates[stage])
-    expiring = 0
     for kind, model in MODELS.items():
         ttl = [a.attr_name for a in model.get_attributes().values() if isinstance(a, TTLAttribute)]
         spec = tables[f"loket-{stage}-{kind}"]["Properties"].get("TimeToLiveSpecification")
-        if ttl:
-            expiring += 1
-            assert spec == {"AttributeName": ttl[0], "Enabled": True}, kind
-        else:
-            assert spec is None, kind
-    assert expiring >= 1  # the rate-limit windows, at least
+        assert spec == ({"AttributeName": ttl[0], "Enabled": True} if ttl else None), kind
+    ttls = {
+        name: table["Properties"]["TimeToLiveSpecification"]
+        for name, table in tables.items()
+        if "TimeToLiveSpecification" in table["Properties"]
+    }
+    assert ttls == {
+        f"loket-{stage}-{kind}": {"AttributeName": attribute, "Enabled": True}
+        for kind, attribute in EXPIRING_TABLES.items()
+    }
 
 
 def test_production_tables_cannot_be_deleted_and_development_ones_can(templates: dict[str, Template]) -> None:
@@ -111,11 +172,59 @@ def test_the_api_stage_is_throttled_and_logs_no_body(templates: dict[str, Templa
     assert settings["DataTraceEnabled"] is False  # execution logs without request/response data
     log_format = api["AccessLogSetting"]["Format"]
     fields = json.loads(log_format)
-    assert fields == ACCESS_LOG_FIELDS
+    assert fields == ACCESS_LOG_LINE
     assert all(value.startswith("$context.") for value in fields.values())
-    for leak in ("$input", "body", "querystring", "header", "authorizer", "path}"):
+    for leak in ("$input", "body", "querystring", "header", "authorizer", "path}", "identity", "sourceip"):
         assert leak not in log_format.lower(), leak
     assert "$context.path" not in fields.values()  # the template path only: /v1/admin/quota/{day}
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_the_waf_logs_blocked_requests_only_without_token_cookies_forwarded_addresses_or_query(
+    templates: dict[str, Template], stage: str
+) -> None:
+    [logging] = resources_of(templates[stage], "AWS::WAFv2::LoggingConfiguration").values()
+    properties = logging["Properties"]
+    assert properties["LogDestinationConfigs"] == [{"Fn::GetAtt": ["WafLogs", "Arn"]}]
+    redacted = properties["RedactedFields"]
+    assert {json.dumps(field, sort_keys=True) for field in redacted} == {
+        '{"SingleHeader": {"Name": "authorization"}}',
+        '{"SingleHeader": {"Name": "cookie"}}',
+        '{"SingleHeader": {"Name": "x-forwarded-for"}}',
+        '{"SingleHeader": {"Name": "forwarded"}}',
+        '{"QueryString": {}}',
+    }
+    assert properties["LoggingFilter"] == {
+        "DefaultBehavior": "DROP",
+        "Filters": [
+            {
+                "Behavior": "KEEP",
+                "Requirement": "MEETS_ANY",
+                "Conditions": [{"ActionCondition": {"Action": "BLOCK"}}],
+            }
+        ],
+    }
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_every_log_group_expires_after_the_days_the_readme_states(
+    templates: dict[str, Template], stage: str
+) -> None:
+    days = RETENTION_DAYS[stage]
+    groups = resources_of(templates[stage], "AWS::Logs::LogGroup")
+    retention = {name: group["Properties"].get("RetentionInDays") for name, group in groups.items()}
+    assert retention == {
+        "ApiHandlerLogGroup": days,
+        "BearerLogGroup": days,
+        "RolloverLogGroup": days,
+        "StageImportLogGroup": days,
+        "WhatsappRepliesLogGroup": days,
+        "ApiAccessLogs": days,
+        "ApiExecutionLogs": days,
+        "WafLogs": WAF_LOG_RETENTION_DAYS,
+    }
+    assert groups["WafLogs"]["Properties"]["LogGroupName"] == f"aws-waf-logs-loket-{stage}"
+    assert groups["ApiAccessLogs"]["Properties"]["LogGroupName"] == f"/aws/apigateway/loket-{stage}-access"
 
 
 @pytest.mark.parametrize("stage", STAGES)
@@ -168,14 +277,14 @@ def test_every_answer_of_api_gateway_itself_has_the_contracts_error_shape(
     from chalicelib.http.errors import STATUS_OF
 
     responses: dict[str, Any] = templates["prod"]["Resources"]["RestAPI"]["Properties"]["GatewayResponses"]
-    assert set(responses) == set(GATEWAY_RESPONSES)
-    assert {
-        "UNAUTHORIZED",
-        "ACCESS_DENIED",
-        "MISSING_AUTHENTICATION_TOKEN",
-        "DEFAULT_4XX",
-        "DEFAULT_5XX",
-    } <= set(responses)
+    answers = {
+        response_type: (
+            int(response["StatusCode"]),
+            json.loads(response["ResponseTemplates"]["application/json"])["error"]["code"],
+        )
+        for response_type, response in responses.items()
+    }
+    assert answers == GATEWAY_ANSWERS
     for response_type, response in responses.items():
         body = json.loads(response["ResponseTemplates"]["application/json"])
         code = body["error"]["code"]

@@ -128,9 +128,19 @@ def test_quota_changes_during_a_rush_never_grant_beyond_the_quota_in_force(
     niks, newcomers = everyone[:count], everyone[count:]
     done = 0
     progress = threading.Condition()
+    # Refusals are fast: unheld, the rush outruns the administrator and the changes land after
+    # it (seen here: the last four on the moto server). So resident 50k + THREADS onwards
+    # waits until change k has begun, and every change races requests in flight.
+    change_begun = [threading.Event() for _ in QUOTAS_DURING_THE_RUSH]
+    served_from: dict[int, int] = {}  # resident -> when its request left the gate
 
-    def resident(nik: Nik) -> Outcome:
+    def resident(item: tuple[int, Nik]) -> Outcome:
         nonlocal done
+        i, nik = item
+        for step, begun in enumerate(change_begun, start=1):
+            if i >= 50 * step + THREADS:
+                begun.wait()
+        served_from[i] = time.monotonic_ns()
         outcome = take(linearizable_store, nik)
         with progress:
             done += 1
@@ -140,20 +150,35 @@ def test_quota_changes_during_a_rush_never_grant_beyond_the_quota_in_force(
     def answered(count: int) -> Callable[[], bool]:
         return lambda: done >= count
 
+    reached: list[bool] = []
+
     def administrator() -> None:
-        for step, quota in enumerate(QUOTAS_DURING_THE_RUSH, start=1):
-            with progress:  # change the quota as the rush passes 50, 100, ... 300 answers
-                progress.wait_for(answered(50 * step), timeout=300)
-            started = time.monotonic_ns()
-            days.set_day_quota(linearizable_store, config, SITE, MONDAY, quota, MONDAY, "admin-test")
-            changes.append(QuotaChange(quota, started, time.monotonic_ns()))
+        try:
+            for step, quota in enumerate(QUOTAS_DURING_THE_RUSH, start=1):
+                with progress:  # change the quota as the rush passes 50, 100, ... 300 answers
+                    reached.append(progress.wait_for(answered(50 * step), timeout=300))
+                if not reached[-1]:
+                    return
+                started = time.monotonic_ns()
+                change_begun[step - 1].set()
+                days.set_day_quota(linearizable_store, config, SITE, MONDAY, quota, MONDAY, "admin-test")
+                changes.append(QuotaChange(quota, started, time.monotonic_ns()))
+        finally:
+            for begun in change_begun:  # so that a failed change holds no resident forever
+                begun.set()
 
     admin = threading.Thread(target=administrator)
     admin.start()
-    answers = all_at_once(niks, resident)
+    timed = all_at_once(list(enumerate(niks)), resident)
     admin.join(timeout=300)
 
+    assert not admin.is_alive()
+    assert reached == [True] * len(QUOTAS_DURING_THE_RUSH)
     assert [c.quota for c in changes] == [first, *QUOTAS_DURING_THE_RUSH]
+    answers = [Timed(a.result, served_from[i], a.ended) for i, a in enumerate(timed)]
+    for change in changes[1:]:
+        raced = [a for a in answers if a.started < change.ended and change.started < a.ended]
+        assert raced, (change, "no request was in flight while it was made")
     counter = stored_counter(SITE, MONDAY)
     assert_numbers_are_one_to_issued(counter)
     assert counter is not None

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -93,11 +95,42 @@ def test_any_text_is_either_a_valid_nik_or_refused_never_a_crash(text: str) -> N
     assert nik.digits[12:] != "0000"
 
 
-@given(st.from_regex(r"\A[0-9]{16}\Z"))
-def test_sixteen_ascii_digits_are_refused_only_for_the_date_or_the_serial(digits: str) -> None:
+def _birth_date_exists(ddmmyy: str) -> bool:
+    """The oracle: DDMMYY (DD + 40 for a woman) names a real day of 19YY or of 20YY."""
+    day, month, yy = int(ddmmyy[0:2]), int(ddmmyy[2:4]), int(ddmmyy[4:6])
+    day_of_month = day - 40 if day > 40 else day
+    for year in (1900 + yy, 2000 + yy):
+        try:
+            date(year, month, day_of_month)
+        except ValueError:
+            continue
+        return True
+    return False
+
+
+def _accepted(digits: str) -> bool:
     try:
         parse_nik(digits)
     except InvalidNik:
-        day, month = int(digits[6:8]), int(digits[8:10])
-        day = day - 40 if day > 40 else day
-        assert digits[12:] == "0000" or not 1 <= month <= 12 or not 1 <= day <= 31 or day >= 29
+        return False
+    return True
+
+
+@given(st.from_regex(r"\A[0-9]{16}\Z"))
+def test_sixteen_ascii_digits_are_refused_exactly_when_the_date_or_the_serial_cannot_be(digits: str) -> None:
+    assert _accepted(digits) == (digits[12:] != "0000" and _birth_date_exists(digits[6:12]))
+
+
+@pytest.mark.parametrize("yy", ["00", "01", "04", "23", "24", "99"])
+def test_every_day_of_every_month_is_accepted_exactly_when_it_exists(yy: str) -> None:
+    """00 (2000 leap, 1900 not), 01 and 23 (neither leap), 04 and 24 (leap in both), 99."""
+    dates = [f"{day:02d}{month:02d}{yy}" for month in range(1, 13) for day in [*range(1, 32), *range(41, 72)]]
+    wrong = [d for d in dates if _accepted(f"350512{d}0001") != _birth_date_exists(d)]
+    assert not wrong
+    assert sum(map(_birth_date_exists, dates)) == 2 * (365 + (yy in ("00", "04", "24")))
+
+
+def test_the_date_oracle_knows_which_februaries_have_a_29th() -> None:
+    assert _birth_date_exists("290200") and _birth_date_exists("690204")  # 2000, 2004
+    assert not _birth_date_exists("290201") and not _birth_date_exists("690223")  # 1901/2001, 1923/2023
+    assert not _birth_date_exists("310400") and not _birth_date_exists("400185")  # 31 April; day 00

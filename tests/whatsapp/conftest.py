@@ -274,6 +274,7 @@ def run_concurrently(count: int, call: Callable[[int], Any]) -> list[Any]:
         t.start()
     for t in threads:
         t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads), "a call still running after 60 s"
     if errors:
         raise errors[0]
     return results

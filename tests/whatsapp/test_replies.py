@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
+from itertools import product
 
 import pytest
 
@@ -53,9 +54,7 @@ def test_an_unknown_site_is_named_by_its_code() -> None:
 
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_no_reply_shows_more_than_the_last_four_digits(lang: str) -> None:
-    apps = [
-        Application(s, st, datetime(2026, 11, 1, tzinfo=WIB)) for s, st in zip(Service, Stage, strict=False)
-    ]
+    apps = [Application(s, st, datetime(2026, 11, 1, tzinfo=WIB)) for s, st in product(Service, Stage)]
     texts = [
         replies.status(NIK, apps, WIB, lang),  # type: ignore[arg-type]
         replies.status_not_found(NIK, lang),  # type: ignore[arg-type]
