@@ -24,12 +24,9 @@ from pathlib import Path
 LAMBDA_PYTHON_VERSION = "3.12"
 DEFAULT_CHROMIUM = "/usr/bin/chromium"  # tests/browser/harness.py reads LOKET_CHROMIUM too
 
-# Debian 12 packages no Python 3.12: uv fetches a prebuilt one into ~/.local/bin in seconds
+# Debian 12 packages no Python 3.12: uv (from PyPI) fetches a prebuilt one in seconds
 # (pyenv would compile it from source).
-UV_PYTHON = (
-    "curl -LsSf https://astral.sh/uv/install.sh | sh && "
-    f"~/.local/bin/uv python install {LAMBDA_PYTHON_VERSION}"
-)
+UV_PYTHON = f"python3 -m pip install --user uv && ~/.local/bin/uv python install {LAMBDA_PYTHON_VERSION}"
 
 
 @dataclass(frozen=True)
