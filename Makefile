@@ -12,10 +12,17 @@ CHECKOV_VENV := .venv-checkov
 .PHONY: install run token test lint typecheck test-unit test-integration clean package bench test-load \
         preflight-test preflight-package
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# Every package of the dev venv, runtime included, at the version and hashes of requirements.lock.
+$(VENV)/.installed: requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt 1>&2
+	@$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock 1>&2
 	@touch $@
+
+# requirements.lock from requirements.txt and requirements-dev.txt (pip-tools in a venv of its own).
+.PHONY: lock
+lock:
+	@test -x .venv-lock/bin/pip-compile || { $(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install --quiet --disable-pip-version-check pip-tools==7.6.2 1>&2; }
+	.venv-lock/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links --output-file=requirements.lock requirements-dev.txt
 
 $(CHECKOV_VENV)/.installed: infra/requirements-checkov.txt
 	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)

@@ -11,11 +11,12 @@ BENCHMARKS = {
     "lookup-overhead": "bench.lookup_overhead",
     "cold-import": "bench.cold_import",
     "rush": "bench.rush",
+    "powertools-import": "bench.powertools_import",
 }
 
 
 def main() -> int:
-    chosen = sys.argv[1:] or list(BENCHMARKS)
+    chosen = [name.replace("_", "-") for name in sys.argv[1:]] or list(BENCHMARKS)
     unknown = [name for name in chosen if name not in BENCHMARKS]
     if unknown:
         print(f"unknown benchmark(s) {unknown}; choose from {list(BENCHMARKS)}", file=sys.stderr)
