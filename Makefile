@@ -78,4 +78,4 @@ package: preflight-package $(VENV)/.installed
 	$(BIN)/python -m infra.package $(if $(STAGE),--stage $(STAGE)) $(if $(MEASURE),--measure)
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis dist $(CHECKOV_VENV)
+	rm -rf $(VENV) .venv-lock node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis dist $(CHECKOV_VENV)
