@@ -221,10 +221,13 @@ class DynamoStore:
         return _counter(record)
 
     def counter_days_from(self, site: str, first: date) -> list[date]:
+        """The days with a counter, from `first` on. A consistent read: a day prepared just
+        before must be listed, or a new default's propagation would miss it."""
         with dynamodb_errors():
             records = DayCounterRecord.query(
                 site,
                 DayCounterRecord.service_day >= first.isoformat(),
+                consistent_read=True,
                 attributes_to_get=["service_day"],
             )
             return [date.fromisoformat(r.service_day) for r in records]
