@@ -29,7 +29,7 @@ def health(request: Request) -> Answer:
 
 
 def post_status(request: Request) -> Answer:
-    _limit(request, "status")
+    _limit(request, "status", fail_open=True)
     body = json_object(request, allowed={"nik"}, required={"nik"})
     nik = parse_nik(body["nik"])
     applications = status.applications_of(runtime.store(), nik, _nik_key())
@@ -38,7 +38,7 @@ def post_status(request: Request) -> Answer:
 
 
 def get_quota(request: Request) -> Answer:
-    _limit(request, "quota")
+    _limit(request, "quota", fail_open=True)
     return 200, _counter(_requested_counter(request))
 
 
@@ -131,10 +131,18 @@ def _nik_key() -> bytes:
     return secret("LOKET_NIK_HMAC_KEY")
 
 
-def _limit(request: Request, route: str) -> None:
+def _limit(request: Request, route: str, *, fail_open: bool = False) -> None:
+    """The per-client limit; lookups `fail_open` when it cannot be counted, tickets do not
+    (README, "Privacy")."""
     config = settings()
     check_rate(
-        runtime.store(), config.rate_limit_per_minute, client_of(request), route, runtime.now(), _nik_key()
+        runtime.store(),
+        config.rate_limit_per_minute,
+        client_of(request),
+        route,
+        runtime.now(),
+        _nik_key(),
+        fail_open=fail_open,
     )
 
 
