@@ -93,11 +93,11 @@ def post_application(request: Request) -> Answer:
     )
     nik = parse_nik(body["nik"])
     application = _parse_application(body)
-    applied = status.record_stage(runtime.store(), nik, _nik_key(), application, actor)
+    applied, stored = status.record_stage(runtime.store(), nik, _nik_key(), application, actor)
     return 200, {
         "nik": nik.masked,
         "applied": applied,
-        "application": _application(application, language(request)),
+        "application": _application(stored, language(request)),
     }
 
 
