@@ -29,7 +29,7 @@ def health(request: Request) -> Answer:
 
 
 def post_status(request: Request) -> Answer:
-    _limit(request, "status")
+    _limit(request, "status", fail_open=True)
     body = json_object(request, allowed={"nik"}, required={"nik"})
     nik = parse_nik(body["nik"])
     applications = status.applications_of(runtime.store(), nik, _nik_key())
@@ -38,7 +38,7 @@ def post_status(request: Request) -> Answer:
 
 
 def get_quota(request: Request) -> Answer:
-    _limit(request, "quota")
+    _limit(request, "quota", fail_open=True)
     return 200, _counter(_requested_counter(request))
 
 
@@ -93,11 +93,11 @@ def post_application(request: Request) -> Answer:
     )
     nik = parse_nik(body["nik"])
     application = _parse_application(body)
-    applied = status.record_stage(runtime.store(), nik, _nik_key(), application, actor)
+    applied, stored = status.record_stage(runtime.store(), nik, _nik_key(), application, actor)
     return 200, {
         "nik": nik.masked,
         "applied": applied,
-        "application": _application(application, language(request)),
+        "application": _application(stored, language(request)),
     }
 
 
@@ -131,7 +131,9 @@ def _nik_key() -> bytes:
     return hash_key(HashPurpose.NIK)
 
 
-def _limit(request: Request, route: str) -> None:
+def _limit(request: Request, route: str, *, fail_open: bool = False) -> None:
+    """The per-client limit; lookups `fail_open` when it cannot be counted, tickets do not
+    (README, "Privacy")."""
     config = settings()
     check_rate(
         runtime.store(),
@@ -140,6 +142,7 @@ def _limit(request: Request, route: str) -> None:
         route,
         runtime.now(),
         hash_key(HashPurpose.CLIENT_ADDRESS),
+        fail_open=fail_open,
     )
 
 

@@ -14,7 +14,9 @@ treats every row afresh:
 - the rejected file is a pure function of the file's bytes (and of the clock, only for
   `updated_at_in_future`), so a re-run writes the same object again; when a run rejects
   nothing, it deletes a rejected file left by an earlier import of the same name.
-- each run appends one audit entry with its own counts: importing a file again shows
+- the audit entry's key is derived from the upload (the object's ETag and LastModified)
+  and the run's outcome, so the first run to reach an outcome writes it and a repeated event
+  or a retry adds none; uploading the file again is a new import, whose entry shows
   `applied: 0`. A run killed by Lambda writes no entry; its changes then show in the
   retry's entry as `unchanged`.
 
@@ -53,7 +55,9 @@ class StageStore(Protocol):
 
     def record_application(self, nik_key: str, nik_last4: str, application: Application) -> bool: ...
 
-    def append_audit(self, actor: str, action: str, before: Any, after: Any) -> None: ...
+    def append_audit(
+        self, actor: str, action: str, before: Any, after: Any, at: datetime | None = None, change: Any = None
+    ) -> bool: ...
 
 
 @dataclass
@@ -117,7 +121,9 @@ def import_object(
     try:
         if complete:
             _publish(s3, bucket, rejected_name(key), rejected, summary)
-        _audit(store, summary, obj.get("ETag", ""), failed=failure is not None)
+        _audit(
+            store, summary, obj.get("ETag", ""), obj.get("LastModified") or now, failed=failure is not None
+        )
     except Exception as error:  # keep the first failure; either way Lambda retries the run
         failure = failure or error
     finally:
@@ -214,9 +220,14 @@ def _publish(s3: Any, bucket: str, key: str, rejected: RejectedFile, summary: Su
     summary.rejected_file = redact(key)
 
 
-def _audit(store: StageStore, summary: Summary, etag: str, *, failed: bool) -> None:
-    """One entry per run, counts only, also for a run that failed after changing something."""
+def _audit(store: StageStore, summary: Summary, etag: str, uploaded: datetime, *, failed: bool) -> None:
+    """One entry per upload of the file and outcome, counts only, also for a run that failed
+    after changing something: the first run to reach an outcome writes it, a repeated event
+    or a retry after a crash adds none."""
     counts = asdict(summary)
     before = {"file": counts.pop("file"), "etag": etag.strip('"'), "bytes": counts.pop("bytes")}
     after = {**counts, "outcome": "failed" if failed else summary.outcome}
-    store.append_audit(f"import:{summary.file}", "application.import", before, after)
+    upload = {"file": before["file"], "etag": before["etag"], "outcome": after["outcome"]}
+    store.append_audit(
+        f"import:{summary.file}", "application.import", before, after, at=uploaded, change=upload
+    )

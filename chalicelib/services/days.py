@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from chalicelib.core.errors import InvalidDay, UnknownSite
+from chalicelib.core.errors import InvalidDay, Unavailable, UnknownSite
 from chalicelib.core.quota import DayCounter, quota_in_force
 from chalicelib.settings import Settings
 from chalicelib.store.dynamo import DynamoStore, SiteConfig
+
+# Each extra attempt follows an admin's change of the default between two reads.
+_PREPARE_ATTEMPTS = 4
 
 
 def known_site(settings: Settings, site: object) -> str:
@@ -29,9 +32,20 @@ def day_counter(store: DynamoStore, settings: Settings, site: str, day: date) ->
 
 
 def prepare_day(store: DynamoStore, settings: Settings, site: str, day: date) -> None:
-    """Make sure the day's counter exists and carries the current standing quota. Idempotent."""
+    """Make sure the day's counter exists and carries the current standing quota. Idempotent.
+
+    The config is read again after the write: a default set in between was propagated to
+    the days that existed then, which may not have included this one (README, "How the
+    ticket counter stays exact").
+    """
     config = store.site_config(site, settings.default_quota)
-    store.apply_default(site, day, _default_in_force(settings, config, day), config)
+    for _ in range(_PREPARE_ATTEMPTS):
+        store.apply_default(site, day, _default_in_force(settings, config, day), config)
+        latest = store.site_config(site, settings.default_quota)
+        if latest.version == config.version:
+            return
+        config = latest
+    raise Unavailable("site config kept changing")
 
 
 def rollover(store: DynamoStore, settings: Settings, day: date) -> list[str]:

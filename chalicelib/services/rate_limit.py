@@ -4,27 +4,46 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 from datetime import datetime, timedelta
 
-from chalicelib.core.errors import RateLimited
+from chalicelib.core.errors import RateLimited, Unavailable
+from chalicelib.logs import log
 from chalicelib.store.dynamo import DynamoStore
 
 _WINDOW_SECONDS = 60
 
 
-def check_rate(store: DynamoStore, limit: int, client: str, route: str, now: datetime, key: bytes) -> None:
+def check_rate(
+    store: DynamoStore,
+    limit: int,
+    client: str,
+    route: str,
+    now: datetime,
+    key: bytes,
+    *,
+    fail_open: bool = False,
+) -> None:
     """Count this request; `RateLimited` once `client` passed `limit` on `route` this minute.
 
     Fixed one-minute windows; the client (an IP address or a wa_id, personal data too)
-    is stored only as a keyed hash under `key`, the hash key of the client's kind.
+    is stored only as a keyed hash under `key`, the hash key of the client's kind. When the
+    count cannot be made (`Unavailable`), a route that `fail_open`s lets the request through
+    and logs it; any other answers 503.
     """
     if limit <= 0:
         return
     epoch = int(now.timestamp())
     window = epoch // _WINDOW_SECONDS
     client_key = hmac.new(key, client.encode(), hashlib.sha256).hexdigest()[:32]
-    hits = store.count_hit(
-        f"{route}#{client_key}#{window}", expires_at=now + timedelta(seconds=2 * _WINDOW_SECONDS)
-    )
+    try:
+        hits = store.count_hit(
+            f"{route}#{client_key}#{window}", expires_at=now + timedelta(seconds=2 * _WINDOW_SECONDS)
+        )
+    except Unavailable as unavailable:
+        if not fail_open:
+            raise
+        log("rate_limit_unavailable", logging.WARNING, route=route, error=str(unavailable))
+        return
     if hits > limit:
         raise RateLimited(retry_after_seconds=_WINDOW_SECONDS - epoch % _WINDOW_SECONDS)

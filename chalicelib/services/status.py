@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from chalicelib.core.applications import Application, Service
-from chalicelib.core.errors import NotFound
+from chalicelib.core.errors import NotFound, Unavailable
 from chalicelib.core.nik import Nik
-from chalicelib.store.dynamo import DynamoStore
+from chalicelib.store.dynamo import DynamoStore, StoredApplication
 
 _SERVICE_ORDER = list(Service)
 
@@ -18,19 +20,45 @@ def applications_of(store: DynamoStore, nik: Nik, key: bytes) -> list[Applicatio
     return sorted(applications, key=lambda a: _SERVICE_ORDER.index(a.service))
 
 
-def record_stage(store: DynamoStore, nik: Nik, key: bytes, application: Application, actor: str) -> bool:
-    """Set a stage unless a newer one is stored. True when it changed anything."""
-    applied = store.record_application(nik.keyed_hash(key), nik.last4, application)
-    if applied:
-        store.append_audit(
-            actor,
-            "application.stage",
-            {"nik": nik.masked, "service": application.service.value},
-            {
-                "nik": nik.masked,
-                "service": application.service.value,
-                "stage": application.stage.value,
-                "updated_at": application.updated_at.isoformat(),
-            },
-        )
-    return applied
+def record_stage(
+    store: DynamoStore, nik: Nik, key: bytes, application: Application, actor: str
+) -> tuple[bool, Application]:
+    """Set a stage unless one as new or newer is stored: whether this call stored it, and the
+    application as stored now.
+
+    The stage is written first, carrying its actor and instant; the audit entry's key is
+    derived from those, so a retry of the same change by the same actor (say, after the
+    process died between the two writes) writes the entry if it is missing, and only then.
+    """
+    nik_key = nik.keyed_hash(key)
+    now = datetime.now(UTC)  # the clock of every audit entry (`DynamoStore.append_audit`)
+    applied = store.record_application(nik_key, nik.last4, application, recorded_by=actor, recorded_at=now)
+    stored = (
+        StoredApplication(application, actor, now)
+        if applied
+        else store.stored_application(nik_key, application.service)
+    )
+    if stored is None:  # refused by an item that is gone since: asking again stores it
+        raise Unavailable("application changed during the update")
+    if stored.recorded_by == actor and stored.application == application and stored.recorded_at:
+        _audit_stage(store, nik, nik_key, stored.application, actor, stored.recorded_at)
+    return applied, stored.application
+
+
+def _audit_stage(
+    store: DynamoStore, nik: Nik, nik_key: str, application: Application, actor: str, at: datetime
+) -> None:
+    after = {
+        "nik": nik.masked,
+        "service": application.service.value,
+        "stage": application.stage.value,
+        "updated_at": application.updated_at.isoformat(),
+    }
+    store.append_audit(
+        actor,
+        "application.stage",
+        {"nik": nik.masked, "service": application.service.value},
+        after,
+        at=at,
+        change={**after, "nik": nik_key},  # the masked NIK is not unique; its keyed hash is
+    )

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -52,6 +52,16 @@ class SiteConfig:
     site: str
     default_quota: int
     version: int
+
+
+@dataclass(frozen=True)
+class StoredApplication:
+    """An application as stored, with who stored it and when (None for items stored
+    without them: by the import, or before they were recorded)."""
+
+    application: Application
+    recorded_by: str | None
+    recorded_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -112,6 +122,11 @@ def _item_as_it_stood(cause: BaseException | None) -> dict[str, Any] | None:
     return None
 
 
+def _instant_key(instant: datetime) -> str:
+    """An instant as fixed-width UTC text, so that keys holding it sort by time."""
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 def _client() -> Any:
     """The botocore DynamoDB client that PynamoDB manages, shared by every model (`bind`)."""
     return ApplicationRecord._get_connection().connection.client
@@ -170,7 +185,14 @@ class DynamoStore:
             for item in page.get("Items", [])
         ]
 
-    def record_application(self, nik_key: str, nik_last4: str, application: Application) -> bool:
+    def record_application(
+        self,
+        nik_key: str,
+        nik_last4: str,
+        application: Application,
+        recorded_by: str | None = None,
+        recorded_at: datetime | None = None,
+    ) -> bool:
         """Store `application` unless the stored one is as new or newer. True when it was stored."""
         updated_ms = int(application.updated_at.timestamp() * 1000)
         record = ApplicationRecord(
@@ -180,9 +202,26 @@ class DynamoStore:
             updated_at=application.updated_at.isoformat(),
             updated_ms=updated_ms,
             nik_last4=nik_last4,
+            recorded_by=recorded_by,
+            recorded_at=None if recorded_at is None else _instant_key(recorded_at),
         )
         newer = ApplicationRecord.nik_key.does_not_exist() | (ApplicationRecord.updated_ms < updated_ms)
         return conditional(lambda: record.save(condition=newer))
+
+    def stored_application(self, nik_key: str, service: Service) -> StoredApplication | None:
+        """A consistent read of one application, with who stored it and when."""
+        with dynamodb_errors():
+            try:
+                record = ApplicationRecord.get(nik_key, service.value, consistent_read=True)
+            except ApplicationRecord.DoesNotExist:
+                return None
+        return StoredApplication(
+            Application(
+                Service(record.service), Stage(record.stage), datetime.fromisoformat(record.updated_at)
+            ),
+            record.recorded_by,
+            None if record.recorded_at is None else datetime.fromisoformat(record.recorded_at),
+        )
 
     # --- site configuration -------------------------------------------------------------
 
@@ -221,10 +260,13 @@ class DynamoStore:
         return _counter(record)
 
     def counter_days_from(self, site: str, first: date) -> list[date]:
+        """The days with a counter, from `first` on. A consistent read: a day prepared just
+        before must be listed, or a new default's propagation would miss it."""
         with dynamodb_errors():
             records = DayCounterRecord.query(
                 site,
                 DayCounterRecord.service_day >= first.isoformat(),
+                consistent_read=True,
                 attributes_to_get=["service_day"],
             )
             return [date.fromisoformat(r.service_day) for r in records]
@@ -310,19 +352,34 @@ class DynamoStore:
 
     # --- audit --------------------------------------------------------------------------
 
-    def append_audit(self, actor: str, action: str, before: Any, after: Any) -> None:
-        now = datetime.now(UTC)
+    def append_audit(
+        self,
+        actor: str,
+        action: str,
+        before: Any,
+        after: Any,
+        at: datetime | None = None,
+        change: Any = None,
+    ) -> bool:
+        """Record a change once. Its key is derived from the change: `at`, the change's own
+        instant (now when not given), and a hash of actor, action and `change` (what tells
+        this change from any other; `after` when not given). Writing the same change again
+        writes nothing (False), whoever's retry it is."""
+        instant = datetime.now(UTC) if at is None else at.astimezone(UTC)
+        identity = json.dumps(
+            [actor, action, after if change is None else change], sort_keys=True, default=str
+        )
+        digest = hashlib.sha256(identity.encode()).hexdigest()[:16]
         record = AuditRecord(
             _AUDIT_LOG,
-            f"{now.strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{uuid.uuid4().hex[:8]}",
-            at=now.isoformat(timespec="milliseconds"),
+            f"{_instant_key(instant)}#{digest}",
+            at=instant.isoformat(timespec="milliseconds"),
             actor=actor,
             action=action,
             before=json.dumps(before, sort_keys=True),
             after=json.dumps(after, sort_keys=True),
         )
-        with dynamodb_errors():
-            record.save()
+        return conditional(lambda: record.save(condition=AuditRecord.entry_id.does_not_exist()))
 
     def audit_entries(self, limit: int) -> list[AuditEntry]:
         with dynamodb_errors():

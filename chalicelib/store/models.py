@@ -30,6 +30,10 @@ class ApplicationRecord(Model):
     updated_at = UnicodeAttribute()
     updated_ms = NumberAttribute()  # the instant of updated_at, compared by the "newer wins" condition
     nik_last4 = UnicodeAttribute()
+    # Who stored this stage and when: the audit entry's key is derived from them, so a retry
+    # after a crash between the two writes can still write that entry, once.
+    recorded_by = UnicodeAttribute(null=True)
+    recorded_at = UnicodeAttribute(null=True)
 
 
 class DayCounterRecord(Model):
@@ -62,7 +66,7 @@ class AuditRecord(Model):
         table_name = "loket-audit"
 
     log = UnicodeAttribute(hash_key=True)
-    entry_id = UnicodeAttribute(range_key=True)  # ISO UTC time + unique suffix: sorts by time
+    entry_id = UnicodeAttribute(range_key=True)  # ISO UTC time + hash of the change: sorts by time
     at = UnicodeAttribute()
     actor = UnicodeAttribute()
     action = UnicodeAttribute()

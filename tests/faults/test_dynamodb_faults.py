@@ -4,7 +4,9 @@ Retry-After), and nothing is counted twice."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+import logging
+from collections.abc import Callable, Iterator
 from datetime import date
 
 import pytest
@@ -124,3 +126,50 @@ def test_an_unreachable_dynamodb_answers_503_on_every_route_that_needs_it(api_ov
         assert_retryable(api_over_http.call("POST", "/v1/status", {"nik": ALICE}))
         assert_retryable(api_over_http.call("GET", "/v1/quota"))
     assert take(api_over_http, ALICE).status == 201
+
+
+class _Lines(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__()
+        self.events: list[dict[str, object]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.events.append({**json.loads(record.getMessage()), "level": record.levelname})
+
+
+@pytest.fixture
+def loket_log() -> Iterator[_Lines]:
+    lines = _Lines()
+    logging.getLogger("loket").addHandler(lines)
+    try:
+        yield lines
+    finally:
+        logging.getLogger("loket").removeHandler(lines)
+
+
+@pytest.fixture
+def limit_of_three(monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib import settings
+
+    monkeypatch.setenv("LOKET_RATE_LIMIT_PER_MINUTE", "3")
+    settings.reset()
+
+
+@pytest.mark.usefixtures("limit_of_three")
+@pytest.mark.parametrize("code", THROTTLES)
+def test_a_throttled_rate_limit_table_lets_lookups_through_and_logs_it_but_not_tickets(
+    api_over_http: Api, code: str, loket_log: _Lines
+) -> None:
+    with Throttle(code, table_suffix="-rate-limits").installed() as throttle:
+        status = api_over_http.call("POST", "/v1/status", {"nik": ALICE})
+        quota = api_over_http.call("GET", "/v1/quota")
+        ticket = take(api_over_http, ALICE)
+
+    assert throttle.answered == 3 * attempts()  # each route asked for its count, and was refused
+    assert (status.status, status.code) == (404, "not_found")
+    assert (quota.status, quota.body["issued"]) == (200, 0)
+    assert_retryable(ticket)  # a ticket is never taken uncounted: see README, "Privacy"
+    assert stored_counter(SITE, TODAY) is None
+    skipped = [e for e in loket_log.events if e["event"] == "rate_limit_unavailable"]
+    assert [(e["route"], e["level"]) for e in skipped] == [("status", "WARNING"), ("quota", "WARNING")]
+    assert all(ALICE not in json.dumps(e) for e in loket_log.events)

@@ -68,6 +68,7 @@ class FakeStore:
 
     stages: dict[tuple[str, str], Application] = field(default_factory=dict)
     audit: list[tuple[str, str, Any, Any]] = field(default_factory=list)
+    audit_keys: set[str] = field(default_factory=set)
 
     def record_application(self, nik_key: str, nik_last4: str, application: Application) -> bool:
         stored = self.stages.get((nik_key, application.service.value))
@@ -78,8 +79,16 @@ class FakeStore:
         self.stages[(nik_key, application.service.value)] = application
         return True
 
-    def append_audit(self, actor: str, action: str, before: Any, after: Any) -> None:
+    def append_audit(
+        self, actor: str, action: str, before: Any, after: Any, at: datetime | None = None, change: Any = None
+    ) -> bool:
+        """One entry per change, as DynamoStore.append_audit keys it."""
+        key = repr((actor, action, at, after if change is None else change))
+        if key in self.audit_keys:
+            return False
+        self.audit_keys.add(key)
         self.audit.append((actor, action, before, after))
+        return True
 
 
 def _run(s3: FakeS3, store: FakeStore, name: str = "x.csv", out_of_time: Any = lambda: False) -> Summary:
@@ -160,7 +169,7 @@ def test_no_row_is_lost_the_newest_wins_and_a_second_import_changes_nothing(
     assert (second.applied, second.unchanged, second.rejected) == (0, len(accepted), first.rejected)
     assert store.stages == stages_after_first
     assert s3.objects.get("imports-rejected/x.csv") == rejected_after_first
-    assert [entry[3]["applied"] for entry in store.audit] == [first.applied, 0]
+    assert [entry[3]["applied"] for entry in store.audit] == [first.applied]  # the same upload, audited once
 
 
 # --- stopping early -------------------------------------------------------------------------

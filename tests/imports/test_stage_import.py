@@ -202,7 +202,9 @@ def test_an_unclosed_quote_costs_its_line_only_and_says_which(imports: Imports) 
     assert "line 3 " in rejected[1][4]
 
 
-def test_importing_the_same_file_twice_changes_nothing_more_and_the_audit_shows_it(imports: Imports) -> None:
+def test_an_upload_imported_twice_changes_nothing_more_and_is_audited_once(imports: Imports) -> None:
+    """S3 delivers the event again, or Lambda runs it again after a crash that came after the
+    audit write: the second run finds every row stored and adds no audit entry."""
     rows = [
         f"{nik(1)},ektp,ready,{YESTERDAY}",
         f"{nik(2)},kk,printing,{YESTERDAY}",
@@ -221,8 +223,7 @@ def test_importing_the_same_file_twice_changes_nothing_more_and_the_audit_shows_
     assert imports.stages(nik(1)) == {"ektp": ("ready", YESTERDAY)}
     audit = imports.audit()
     assert [(e["actor"], e["after"]["applied"], e["after"]["unchanged"]) for e in audit] == [
-        ("import:imports/twice.csv", 2, 0),
-        ("import:imports/twice.csv", 0, 2),
+        ("import:imports/twice.csv", 2, 0)
     ]
     assert audit[0]["before"]["file"] == "imports/twice.csv"
     assert audit[0]["after"]["rejected_file"] == "imports-rejected/twice.csv"
@@ -281,10 +282,12 @@ def test_a_retry_after_a_failure_halfway_finishes_the_job_without_double_effects
     final = imports.rejected("retry.csv")
     assert final is not None
     assert [codes_of(r[4]) for r in final[1:]] == [["unknown_stage"]]
-    audit = imports.audit()
-    assert [(e["after"]["outcome"], e["after"]["applied"], e["after"]["not_processed"]) for e in audit] == [
-        ("failed", 3, 3),
+    audit = imports.audit()  # one entry per outcome of the upload; both carry the upload's time
+    assert sorted(
+        (e["after"]["outcome"], e["after"]["applied"], e["after"]["not_processed"]) for e in audit
+    ) == [
         ("completed", 3, 0),
+        ("failed", 3, 3),
     ]
 
 

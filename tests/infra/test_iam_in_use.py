@@ -111,6 +111,7 @@ def test_the_api_uses_exactly_what_its_policy_grants_on_the_residents_and_admin_
             "updated_at": "2026-11-25T08:00:00+07:00",
         }
         assert call("POST", "/v1/admin/applications", stage, "staff") == 200
+        assert call("POST", "/v1/admin/applications", stage, "staff") == 200  # not applied: reads it
         assert call("POST", "/v1/status", {"nik": "3505121708850001"}) == 200
         assert call("GET", "/v1/admin/audit", role="admin") == 200
 

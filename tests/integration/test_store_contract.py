@@ -14,7 +14,7 @@ from botocore.exceptions import ClientError
 from chalicelib.core.applications import Application, Service, Stage
 from chalicelib.core.quota import MAX_QUOTA, DayCounter
 from chalicelib.core.tickets import AlreadyHolds, Granted, Refused, Unprepared
-from chalicelib.store.dynamo import DynamoStore, SiteConfig
+from chalicelib.store.dynamo import DynamoStore, SiteConfig, StoredApplication
 from tests.integration.counters import assert_numbers_are_one_to_issued, stored_counter
 from tests.integration.servers import bind_store
 
@@ -202,6 +202,41 @@ class TestStoreContract:
         assert stored[Service.EKTP] == newer
         assert stored[Service.KK].stage is Stage.RECEIVED
         assert store.applications_of("k2") == []
+
+    def test_a_stored_stage_tells_who_stored_it_and_when(self, store: DynamoStore) -> None:
+        at = datetime(2026, 11, 20, 9, 0, tzinfo=timezone(timedelta(hours=7)))
+        recorded = datetime(2026, 11, 20, 2, 0, 0, 123456, tzinfo=UTC)
+        application = Application(Service.EKTP, Stage.RECEIVED, at)
+        assert store.record_application(
+            "k1", "0001", application, recorded_by="staff-1", recorded_at=recorded
+        )
+        assert not store.record_application("k1", "0001", application, recorded_by="staff-2")
+
+        assert store.stored_application("k1", Service.EKTP) == StoredApplication(
+            application, "staff-1", recorded
+        )
+        assert store.record_application("k1", "0001", Application(Service.KK, Stage.READY, at))
+        assert store.stored_application("k1", Service.KK) == StoredApplication(
+            Application(Service.KK, Stage.READY, at), None, None
+        )
+        assert store.stored_application("k2", Service.EKTP) is None
+
+    def test_the_same_change_audited_twice_is_one_entry(self, store: DynamoStore) -> None:
+        at = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
+        change = {"subject": "k1", "stage": "ready"}
+        assert store.append_audit(
+            "staff-1", "application.stage", {}, {"stage": "ready"}, at=at, change=change
+        )
+        assert not store.append_audit(
+            "staff-1", "application.stage", {}, {"stage": "ready"}, at=at, change=change
+        )
+        other = {"subject": "k2", "stage": "ready"}
+        assert store.append_audit("staff-1", "application.stage", {}, {"stage": "ready"}, at=at, change=other)
+
+        entries = store.audit_entries(10)
+        assert [(e.at, e.after) for e in entries] == [
+            ("2026-11-20T02:00:00.000+00:00", {"stage": "ready"})
+        ] * 2
 
     def test_audit_entries_come_back_newest_first_up_to_the_limit(self, store: DynamoStore) -> None:
         for n in range(5):

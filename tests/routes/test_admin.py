@@ -8,6 +8,7 @@ from typing import ClassVar
 import jwt
 import pytest
 
+from tests.api_client import mint
 from tests.routes.conftest import Api, Clock, nik
 
 TODAY, SATURDAY = "2026-11-25", "2026-11-28"
@@ -180,6 +181,27 @@ class TestApplications:
         answer = api.post("/v1/admin/applications", older, token=staff_token)
         assert (answer.status, answer.body["applied"]) == (200, False)
         assert api.post("/v1/status", {"nik": nik(7)}).body["applications"][0]["stage"] == "printing"
+
+    def test_an_update_not_applied_answers_with_the_stage_that_is_stored(
+        self, api: Api, staff_token: str
+    ) -> None:
+        api.post("/v1/admin/applications", self.BODY, token=staff_token)
+        older = {**self.BODY, "stage": "received", "updated_at": "2026-11-25T00:59:00Z"}
+        answer = api.post("/v1/admin/applications", older, token=staff_token)
+        assert answer.body["applied"] is False
+        stored = answer.body["application"]
+        assert (stored["stage"], stored["updated_at"]) == ("printing", "2026-11-25T08:00:00+07:00")
+        assert stored == api.post("/v1/status", {"nik": nik(7)}).body["applications"][0]
+
+    def test_the_same_update_sent_twice_is_audited_once(
+        self, api: Api, staff_token: str, admin_token: str
+    ) -> None:
+        first = api.post("/v1/admin/applications", self.BODY, token=staff_token)
+        second = api.post("/v1/admin/applications", self.BODY, token=staff_token)
+        other = api.post("/v1/admin/applications", self.BODY, token=mint("staff", sub="staff-other"))
+        assert [a.body["applied"] for a in (first, second, other)] == [True, False, False]
+        entries = api.get("/v1/admin/audit", token=admin_token).body["entries"]
+        assert [(e["action"], e["actor"]) for e in entries] == [("application.stage", "staff-tester")]
 
     def test_a_newer_update_moves_the_stage_on(self, api: Api, staff_token: str) -> None:
         api.post("/v1/admin/applications", self.BODY, token=staff_token)
