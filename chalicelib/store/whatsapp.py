@@ -7,10 +7,13 @@ claim), then carries the reply until it is sent. Its `state` moves
         |                        ^                  |
         +--finish_silently--> done                  +--retry_later--> pending (due later)
                                                     +--give_up-------> failed
+                                                    +--expire_lease--> maybe_sent
 
 Every transition is a conditional write on the token of whoever holds the item, so two
-workers never send the same reply at once. The resident's wa_id (needed to answer) and
-the reply text are removed once the reply is sent; the whole item expires after its TTL.
+workers never send the same reply at once. A lease that ran out with no outcome recorded
+(its worker died mid-send, or could not record the send) becomes `maybe_sent`, never a
+second send. The resident's wa_id (needed to answer) and the reply text are removed once
+the reply is sent (or may have been); the whole item expires after its TTL.
 The reply text holds a NIK's last 4 digits at most; the incoming text is never stored.
 
 The model lives in models.py with the others, so `bind()` and `create_missing_tables()` cover
@@ -40,6 +43,7 @@ class ReplyState(StrEnum):
     SENT = "sent"
     DONE = "done"  # answered with silence (e.g. a rate-limited resident already told)
     FAILED = "failed"  # gave up: a permanent Graph API error, or too many attempts
+    MAYBE_SENT = "maybe_sent"  # a lease ran out with no outcome: it may have gone out, so not again
 
 
 @dataclass(frozen=True)
@@ -169,13 +173,11 @@ class WhatsAppStore:
         return self._transition(message_id, [c.state.set(ReplyState.DONE.value)], mine)
 
     def lease(self, message_id: str, now: datetime, hold_for: timedelta) -> Lease | None:
-        """Take the exclusive right to send a pending reply (or one whose sender's lease ran
-        out). None when there is nothing to send or another worker holds it."""
+        """Take the exclusive right to send a pending reply. None when there is nothing to
+        send or a worker holds it (a lease that ran out is `expire_lease`'s, not a resend)."""
         c = WhatsAppMessageRecord
         token = _token()
-        sendable = (c.state == ReplyState.PENDING.value) | (
-            (c.state == ReplyState.SENDING.value) & (c.lease_until_ms < _ms(now))
-        )
+        sendable = c.state == ReplyState.PENDING.value
         actions: list[Action] = [
             c.state.set(ReplyState.SENDING.value),
             c.lease_token.set(token),
@@ -216,6 +218,22 @@ class WhatsAppStore:
             c.lease_until_ms.remove(),
         ]
         return self._transition(lease.message_id, actions, c.lease_token == lease.token)
+
+    def expire_lease(self, message_id: str, now: datetime) -> bool:
+        """A lease that ran out before its worker recorded an outcome: Graph may have sent the
+        reply (the worker died after the send, or DynamoDB refused the record), so it is
+        `maybe_sent` and never sent again. False when there is no such lease."""
+        c = WhatsAppMessageRecord
+        expired = (c.state == ReplyState.SENDING.value) & (c.lease_until_ms < _ms(now))
+        actions: list[Action] = [
+            c.state.set(ReplyState.MAYBE_SENT.value),
+            c.last_error.set("lease expired with no outcome"),
+            c.to_wa_id.remove(),
+            c.reply.remove(),
+            c.due_ms.remove(),
+            c.lease_until_ms.remove(),
+        ]
+        return self._transition(message_id, actions, expired)
 
     def give_up(self, lease: Lease, error: str) -> bool:
         c = WhatsAppMessageRecord

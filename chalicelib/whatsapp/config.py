@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import lru_cache
 
 from chalicelib.settings import SettingsError, bounded_number, secret
@@ -31,6 +32,12 @@ class WhatsAppSettings:
     retry_base_seconds: float  # the local drain's first backoff; it doubles per attempt
     max_attempts: int  # sends of one reply before it is given up
     keep_days: int  # how long a message id is remembered (Meta retries for days)
+
+    @property
+    def keep_for(self) -> timedelta:
+        """How long a message id is remembered, and so how old a message may be and still be
+        answered: anything older could be a replay of one whose id is forgotten."""
+        return timedelta(days=self.keep_days)
 
     @property
     def lease_seconds(self) -> float:

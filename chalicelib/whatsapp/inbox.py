@@ -14,6 +14,16 @@ For every text message of a webhook delivery:
 
 If DynamoDB is unavailable while answering, the claim is released and the webhook answers
 503: Meta delivers again later, and that delivery is answered.
+
+Meta stops delivering at the first 200, so the webhook never answers 200 for a message whose
+reply is neither queued nor settled. A redelivery that finds a claim still `received` and
+younger than a minute cannot tell a claimant at work from one that died (a Lambda timeout):
+it answers 503 with a Retry-After past that minute, and the delivery after it finds the
+reply queued, or the claim stale and takes it over. (Not a sweeper: Meta's own retries,
+for days, are the sweep, and a claim nobody redelivers was answered 503, never 200.)
+
+A message is answered only while its id is sure to be remembered: one dated `keep_for`
+ago or earlier could be a signed payload replayed after its id expired, and is ignored.
 """
 
 from __future__ import annotations
@@ -48,40 +58,71 @@ from chalicelib.whatsapp.payloads import InboundText
 RATE_ROUTE = "whatsapp"
 _RATE_NOTICE_ROUTE = "whatsapp-rate-notice"  # at most one "please wait" per wa_id per minute
 _STALE_CLAIM = timedelta(seconds=60)
+_RETRY_AFTER_SECONDS = int(_STALE_CLAIM.total_seconds()) + 1  # past the stale window
+# How far ahead of our clock Meta's `timestamp` may be (clock skew) and still be answered;
+# a claim is kept this much longer than `keep_for`, so such a message's id outlives its window.
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 def receive(
     store: DynamoStore, inbox: WhatsAppStore, messages: Sequence[InboundText], dispatcher: Dispatcher
 ) -> list[str]:
-    """Claim, answer and queue each message; returns the ids whose replies were dispatched."""
-    keep_for = timedelta(days=whatsapp_settings().keep_days)
+    """Claim, answer and queue each message; returns the ids whose replies were dispatched.
+    When a message's reply is neither queued nor settled (another delivery holds its claim),
+    raises `Unavailable` after doing all the others, with a Retry-After past the stale window."""
+    keep_for = whatsapp_settings().keep_for
     queued: list[str] = []
+    unsettled: list[str] = []
     try:
         for message in messages:
             now = runtime.now()
-            outcome = inbox.claim(message.message_id, now, keep_for)
+            if not _within_window(message, now, keep_for):
+                continue
+            outcome = inbox.claim(message.message_id, now, keep_for + CLOCK_SKEW)
             claim = (
                 outcome
                 if isinstance(outcome, Claimed)
-                else _after_redelivery(inbox, message.message_id, outcome, now, queued)
+                else _after_redelivery(inbox, message.message_id, outcome, now, queued, unsettled)
             )
             if claim is None:
                 continue
             try:
                 reply = answer(store, message, now)
                 if reply is None:
-                    inbox.finish_silently(message.message_id, claim)
-                elif inbox.queue_reply(
-                    message.message_id, claim, message.wa_id, message.phone_number_id, reply, runtime.now()
-                ):
-                    queued.append(message.message_id)
+                    settled = inbox.finish_silently(message.message_id, claim)
+                else:
+                    settled = inbox.queue_reply(
+                        message.message_id,
+                        claim,
+                        message.wa_id,
+                        message.phone_number_id,
+                        reply,
+                        runtime.now(),
+                    )
+                    if settled:
+                        queued.append(message.message_id)
+                if not settled:  # taken over while we answered: the next delivery sees how it stands
+                    unsettled.append(message.message_id)
             except Unavailable:
                 _release_quietly(inbox, message.message_id, claim)
                 raise
     finally:
         if queued:  # even when a later message failed: these replies are ready
             dispatcher.dispatch(queued)
+    if unsettled:
+        log("whatsapp_reply_not_settled", logging.WARNING, message_ids=unsettled)
+        raise Unavailable("whatsapp claim held by another delivery", _RETRY_AFTER_SECONDS)
     return queued
+
+
+def _within_window(message: InboundText, now: datetime, keep_for: timedelta) -> bool:
+    """Dated after `now - keep_for` (so its id is still remembered if it was ever claimed)
+    and at most `CLOCK_SKEW` ahead. A message without a date cannot be placed: ignored."""
+    sent_at = message.sent_at
+    if sent_at is not None and now - keep_for < sent_at <= now + CLOCK_SKEW:
+        return True
+    log("whatsapp_message_out_of_window", logging.WARNING, message_id=message.message_id, dated=sent_at)
+    return False
 
 
 def _release_quietly(inbox: WhatsAppStore, message_id: str, claim: Claimed) -> None:
@@ -93,18 +134,28 @@ def _release_quietly(inbox: WhatsAppStore, message_id: str, claim: Claimed) -> N
 
 
 def _after_redelivery(
-    inbox: WhatsAppStore, message_id: str, seen: AlreadyClaimed, now: datetime, queued: list[str]
+    inbox: WhatsAppStore,
+    message_id: str,
+    seen: AlreadyClaimed,
+    now: datetime,
+    queued: list[str],
+    unsettled: list[str],
 ) -> Claimed | None:
     """A message claimed before. Its reply is never worked out twice; a reply still waiting
     is dispatched again (the first dispatch may be what failed); a claim abandoned before
-    its reply was queued is taken over."""
+    its reply was queued is taken over; a claim too young to tell is `unsettled`."""
     log("whatsapp_redelivery", message_id=message_id, state=seen.state.value)
     if seen.state in (ReplyState.PENDING, ReplyState.SENDING):
         queued.append(message_id)
         return None
-    if seen.state is ReplyState.RECEIVED and seen.claimed_at < now - _STALE_CLAIM:
-        return inbox.take_over(message_id, now - _STALE_CLAIM, now)
-    return None
+    if seen.state is not ReplyState.RECEIVED:
+        return None  # sent, answered with silence, given up, maybe sent: settled
+    taken = (
+        inbox.take_over(message_id, now - _STALE_CLAIM, now) if seen.claimed_at < now - _STALE_CLAIM else None
+    )
+    if taken is None:
+        unsettled.append(message_id)
+    return taken
 
 
 def answer(store: DynamoStore, message: InboundText, now: datetime) -> str | None:

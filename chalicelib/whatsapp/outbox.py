@@ -8,10 +8,13 @@
   `deliver` for every reply that is due, with doubling backoff between attempts.
 
 The outbox item in DynamoDB is the truth in both: `deliver` takes a lease on it before
-sending and records the outcome under that lease, so a reply is never sent by two workers
-at once, and one that failed twice then succeeded was sent exactly once. The one duplicate
-that cannot be ruled out: Graph accepted a send but the answer was lost (read timeout),
-so the retry sends it again; the `maybe_sent` flag logs it.
+sending and records the outcome under that lease (retried), so a reply is never sent by two
+workers at once, and one that failed twice then succeeded was sent exactly once. A lease
+that ran out with no outcome is `maybe_sent` and is not sent again: its worker may have sent
+it before dying, or sent it and could not record it (`sent_unrecorded`; the worker does not
+raise, so SQS does not offer it again, and if SQS does anyway, the expired lease stops it).
+The one duplicate that cannot be ruled out: Graph accepted a send but the answer was lost
+(read timeout), so the retry sends it again; the `maybe_sent` flag logs it.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -35,6 +39,8 @@ from chalicelib.whatsapp.graph import GraphApi, GraphError
 
 _MAX_BACKOFF_SECONDS = 300.0
 _IDLE_RECHECK_SECONDS = 30.0  # the local drain's safety net when nothing is known to be due
+# Pauses between the attempts to record a send's outcome (each attempt is botocore's three).
+_RECORD_PAUSES_SECONDS = (0.2, 1.0)
 
 
 class Delivery(StrEnum):
@@ -42,6 +48,7 @@ class Delivery(StrEnum):
     NOTHING_TO_DO = "nothing_to_do"  # already sent or given up, or another worker holds it
     RETRY_LATER = "retry_later"
     GAVE_UP = "gave_up"
+    MAYBE_SENT = "maybe_sent"  # a lease ran out with no outcome: not sent again
 
 
 def graph_api(config: WhatsAppSettings) -> GraphApi:
@@ -59,26 +66,47 @@ def deliver(
     """Send the reply queued for `message_id`, if it still needs sending, at most once per lease."""
     lease = store.lease(message_id, now, timedelta(seconds=config.lease_seconds))
     if lease is None:
+        if store.expire_lease(message_id, now):
+            log("whatsapp_reply_maybe_sent", logging.WARNING, message_id=message_id)
+            return Delivery.MAYBE_SENT
         return Delivery.NOTHING_TO_DO
     try:
         graph_id = graph.send_text(lease.phone_number_id, lease.to_wa_id, lease.reply)
     except GraphError as error:
-        fields: dict[str, Any] = {"message_id": message_id, "attempt": lease.attempts, "reason": error.reason}
+        reason = error.reason
+        fields: dict[str, Any] = {"message_id": message_id, "attempt": lease.attempts, "reason": reason}
         if error.maybe_sent:
             fields["maybe_sent"] = True
         if error.retryable and lease.attempts < config.max_attempts:
-            store.retry_later(lease, runtime.now() + backoff(lease.attempts, config), error.reason)
+            due = runtime.now() + backoff(lease.attempts, config)
+            _record(lambda: store.retry_later(lease, due, reason), "retry_later", fields)
             log("whatsapp_reply_retry", logging.WARNING, **fields)
             return Delivery.RETRY_LATER
-        store.give_up(lease, error.reason)
+        _record(lambda: store.give_up(lease, reason), "failed", fields)
         log("whatsapp_reply_failed", logging.ERROR, **fields)
         return Delivery.GAVE_UP
-    if not store.mark_sent(lease, graph_id, runtime.now()):
-        # Our lease ran out while sending (it outlasts the send timeouts, so rarely): the
-        # reply went out; another worker may send it again.
-        log("whatsapp_reply_lease_lost", logging.WARNING, message_id=message_id)
     log("whatsapp_reply_sent", message_id=message_id, attempt=lease.attempts)
+    fields = {"message_id": message_id, "attempt": lease.attempts}
+    if _record(lambda: store.mark_sent(lease, graph_id, runtime.now()), "sent", fields) is False:
+        # Not expected: only this lease's holder moves the item on from `sending` (a lease
+        # that ran out became `maybe_sent`, which our token still records over).
+        log("whatsapp_reply_lease_lost", logging.WARNING, message_id=message_id)
     return Delivery.SENT
+
+
+def _record(write: Callable[[], bool], outcome: str, fields: dict[str, Any]) -> bool | None:
+    """Record an outcome under our lease, retried while DynamoDB refuses; None when every
+    attempt was refused (logged `<outcome>_unrecorded`). Never raises for it: raising would
+    have SQS offer the message again, and the lease left behind already says `maybe_sent`."""
+    for pause in (*_RECORD_PAUSES_SECONDS, None):
+        try:
+            return write()
+        except Unavailable:
+            if pause is None:
+                log(f"whatsapp_reply_{outcome}_unrecorded", logging.ERROR, **fields)
+                return None
+            time.sleep(pause)
+    return None
 
 
 def deliver_due(store: WhatsAppStore, graph: GraphApi, config: WhatsAppSettings) -> datetime | None:

@@ -13,6 +13,7 @@ are counted as ignored, never an error: Meta must get its 200 whatever it sends.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 # Meta's limits are smaller; these only keep a hostile but validly signed payload bounded.
@@ -26,6 +27,7 @@ class InboundText:
     wa_id: str  # the resident's WhatsApp id: the reply goes to it
     phone_number_id: str  # the office's number that received it: the reply comes from it
     text: str
+    sent_at: datetime | None = None  # Meta's `timestamp`; None when missing or unreadable
 
     def __repr__(self) -> str:  # never the wa_id or the text (which may hold a NIK) in a log
         return f"InboundText({self.message_id!r})"
@@ -79,4 +81,15 @@ def _text_message(message: dict[str, Any], phone_number_id: str | None) -> Inbou
     body = _dict(message.get("text")).get("body")
     if message_id is None or wa_id is None or not isinstance(body, str):
         return None
-    return InboundText(message_id, wa_id, phone_number_id, body[:_MAX_TEXT_LENGTH])
+    sent_at = _instant(message.get("timestamp"))
+    return InboundText(message_id, wa_id, phone_number_id, body[:_MAX_TEXT_LENGTH], sent_at)
+
+
+def _instant(value: Any) -> datetime | None:
+    """Meta's `timestamp`: Unix seconds as a string of digits (an int is taken too)."""
+    text = _short_str(value, 11) if isinstance(value, str) else None
+    if text is not None and text.isascii() and text.isdigit():
+        return datetime.fromtimestamp(int(text), UTC)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 10**11:
+        return datetime.fromtimestamp(value, UTC)
+    return None

@@ -49,7 +49,8 @@ def verify_subscription(request: Request | None) -> Response:
 
 
 def receive_webhook(request: Request) -> tuple[int, dict[str, Any]]:
-    """A signed delivery from Meta: 401 unless signed, else 200, whatever it holds."""
+    """A signed delivery from Meta: 401 unless signed, else 200 whatever it holds, unless a
+    message in it has no reply queued or settled yet (503: Meta delivers it again)."""
     raw = request.raw_body or b""
     body = raw if isinstance(raw, bytes) else raw.encode("utf-8")
     if len(body) > MAX_BODY_BYTES:

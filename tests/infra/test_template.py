@@ -236,7 +236,7 @@ def test_a_waf_rate_rule_guards_the_api_stage(
     rates = [
         r["Statement"]["RateBasedStatement"]
         for r in acl["Properties"]["Rules"]
-        if "RateBasedStatement" in r["Statement"]
+        if "NotStatement" in r["Statement"].get("RateBasedStatement", {}).get("ScopeDownStatement", {})
     ]
     assert len(rates) == 1 and rates[0]["AggregateKeyType"] == "IP" and rates[0]["Limit"] >= 10
     # As CloudFormation sees it after the SAM transform: associated with the stage SAM makes.
@@ -247,6 +247,42 @@ def test_a_waf_rate_rule_guards_the_api_stage(
     assert resources[stage_id]["Type"] == "AWS::ApiGateway::Stage"
     assert resources[stage_id]["Properties"]["StageName"] == "api"
     assert "/restapis/${RestAPI}/stages/" in arn
+
+
+WEBHOOK_PATH = {
+    "ByteMatchStatement": {
+        "FieldToMatch": {"UriPath": {}},
+        "PositionalConstraint": "ENDS_WITH",
+        "SearchString": "/v1/whatsapp/webhook",
+        "TextTransformations": [{"Priority": 0, "Type": "NONE"}],
+    }
+}
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_one_address_cannot_take_the_webhook_s_throttle_from_meta(
+    templates: dict[str, Template], stage: str
+) -> None:
+    """The general rate rule exempts the webhook (Meta sends everyone's messages from few
+    addresses); the webhook has a rule of its own, higher than the general one, and low
+    enough that one address gets at most half of what the stage lets through per method."""
+    [acl] = resources_of(templates[stage], "AWS::WAFv2::WebACL").values()
+    rules = {r["Name"]: r for r in acl["Properties"]["Rules"]}
+    general = rules["rate-per-ip"]["Statement"]["RateBasedStatement"]
+    assert general["ScopeDownStatement"] == {"NotStatement": {"Statement": WEBHOOK_PATH}}
+    webhook_rule = rules["webhook-rate-per-ip"]
+    webhook = webhook_rule["Statement"]["RateBasedStatement"]
+    assert webhook["ScopeDownStatement"] == WEBHOOK_PATH
+    assert webhook["AggregateKeyType"] == "IP"
+    block = webhook_rule["Action"]["Block"]["CustomResponse"]
+    assert (block["ResponseCode"], block["CustomResponseBodyKey"]) == (429, "rate_limited")
+    assert {"Name": "Retry-After", "Value": "300"} in block["ResponseHeaders"]
+    per_second = webhook["Limit"] / webhook["EvaluationWindowSec"]
+    assert per_second > general["Limit"] / general["EvaluationWindowSec"]
+    [throttle] = templates[stage]["Resources"]["RestAPI"]["Properties"]["MethodSettings"]
+    assert per_second <= throttle["ThrottlingRateLimit"] / 2
+    priorities = [r["Priority"] for r in acl["Properties"]["Rules"]]
+    assert len(set(priorities)) == len(priorities)
 
 
 def test_api_gateway_answers_unknown_paths_and_refused_tokens_as_the_local_gateway_does(

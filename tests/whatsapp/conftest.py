@@ -46,13 +46,19 @@ def fixture_json(name: str) -> dict[str, Any]:
     return loaded
 
 
-def text_webhook(text: str, message_id: str | None = None, wa_id: str = WA_ID) -> bytes:
-    """The captured text payload carrying `text`, serialized as Meta does (non-ASCII escaped)."""
+def text_webhook(
+    text: str, message_id: str | None = None, wa_id: str = WA_ID, sent_at: datetime | None = None
+) -> bytes:
+    """The captured text payload carrying `text`, serialized as Meta does (non-ASCII escaped),
+    dated `sent_at` (default: the app's clock now, as Meta would date a message just sent)."""
+    from chalicelib import runtime
+
     payload = fixture_json("text.json")
     value = payload["entry"][0]["changes"][0]["value"]
     value["contacts"][0]["wa_id"] = wa_id
     message = value["messages"][0]
     message.update({"from": wa_id, "id": message_id or f"wamid.test-{uuid.uuid4().hex}"})
+    message["timestamp"] = str(int((sent_at or runtime.now()).timestamp()))
     message["text"]["body"] = text
     return json.dumps(payload).encode("utf-8")
 

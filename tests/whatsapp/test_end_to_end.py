@@ -87,9 +87,15 @@ def test_the_same_message_delivered_ten_times_at_once_gets_one_reply_and_one_tic
     loket_url: str, graph_env: StandInGraph, monday: Any, linearizable_store: Any
 ) -> None:
     body = text_webhook(f"ANTRE {NIK_READY}")
-    statuses = run_concurrently(10, lambda i: _post(loket_url, body).status_code)
-    assert statuses == [200] * 10
+    answers = run_concurrently(10, lambda i: _post(loket_url, body))
+    # A twin that finds the claim still being answered may not say 200 (Meta would stop
+    # delivering): 503, Retry-After past the minute after which a claim is taken over.
+    twins = [a for a in answers if a.status_code != 200]
+    assert len(twins) <= 9
+    assert all(a.status_code == 503 and int(a.headers["Retry-After"]) > 60 for a in twins), twins
     [reply] = graph_env.wait_for_sent(1)
+    settle()
+    assert [_post(loket_url, body).status_code for _ in twins] == [200] * len(twins)  # Meta asks again
     settle()
     assert len(graph_env.calls) == 1
     assert "Nomor antrean Anda: *1*" in reply.text

@@ -25,7 +25,7 @@ from tests.whatsapp.conftest import (
 
 
 def _queue_reply(dispatcher: Any, message_id: str = "wamid.outbox-1", text: str = "kuota") -> str:
-    message = InboundText(message_id, WA_ID, PHONE_NUMBER_ID, text)
+    message = InboundText(message_id, WA_ID, PHONE_NUMBER_ID, text, runtime.now())
     queued = inbox.receive(runtime.store(), WhatsAppStore(), [message], dispatcher)
     assert queued == [message_id]
     return message_id
@@ -87,18 +87,23 @@ def test_ten_workers_delivering_one_reply_send_it_once(
     assert len(graph_env.calls) == 1
 
 
-def test_a_reply_whose_sender_vanished_is_sent_once_its_lease_runs_out(
+def test_a_reply_whose_sender_vanished_mid_send_is_maybe_sent_and_not_sent_again(
     linearizable_store: Any, graph_env: StandInGraph
 ) -> None:
+    from chalicelib.store.models import WhatsAppMessageRecord
+
     message_id = _queue_reply(RecordingDispatcher())
     lease_seconds = whatsapp_settings().lease_seconds
     vanished = WhatsAppStore().lease(message_id, runtime.now(), timedelta(seconds=lease_seconds))
-    assert vanished is not None  # a worker took it, then died before sending
-    assert _deliver(message_id) is outbox.Delivery.NOTHING_TO_DO
+    assert vanished is not None  # a worker took it, then died: before or after Graph sent it
+    assert _deliver(message_id) is outbox.Delivery.NOTHING_TO_DO  # its lease still holds
+    assert _deliver(message_id, timedelta(seconds=lease_seconds + 1)) is outbox.Delivery.MAYBE_SENT
+    assert _deliver(message_id, timedelta(seconds=lease_seconds + 2)) is outbox.Delivery.NOTHING_TO_DO
     assert graph_env.calls == []
-    assert _deliver(message_id, timedelta(seconds=lease_seconds + 1)) is outbox.Delivery.SENT
-    assert len(graph_env.sent) == 1
-    assert _state(message_id) == (ReplyState.SENT, 2)
+    assert _state(message_id) == (ReplyState.MAYBE_SENT, 1)
+    record = WhatsAppMessageRecord.get(message_id, consistent_read=True)
+    assert record.to_wa_id is None
+    assert record.reply is None
 
 
 def test_an_unreachable_graph_api_is_retried_later(

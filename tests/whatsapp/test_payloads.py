@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -54,3 +55,29 @@ def test_the_repr_of_a_message_shows_neither_the_sender_nor_the_text() -> None:
     [text] = inbound(fixture_json("text.json")).texts
     assert WA_ID not in repr(text)
     assert "3505124509909001" not in repr(text)
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "sent_at"),
+    [
+        ("1764468000", datetime(2025, 11, 30, 2, 0, tzinfo=UTC)),  # as Meta sends it: a string
+        (1764468000, datetime(2025, 11, 30, 2, 0, tzinfo=UTC)),
+        ("0", datetime(1970, 1, 1, tzinfo=UTC)),
+        ("9" * 5000, None),  # no int() of it: Python refuses more than 4,300 digits
+        ("99999999999", datetime(5138, 11, 16, 9, 46, 39, tzinfo=UTC)),
+        ("999999999999", None),  # past what a datetime holds
+        (10**12, None),
+        ("-1", None),
+        ("1.7e9", None),
+        ("١٧٦٤٤٦٨٠٠٠", None),  # Arabic-Indic digits: isdigit() says yes, Meta never sends them
+        ("", None),
+        (True, None),
+        (None, None),
+    ],
+)
+def test_a_message_s_date_is_read_from_its_timestamp_or_left_unknown(timestamp: Any, sent_at: Any) -> None:
+    payload = fixture_json("text.json")
+    message = payload["entry"][0]["changes"][0]["value"]["messages"][0]
+    message["timestamp"] = timestamp
+    [text] = inbound(payload).texts
+    assert text.sent_at == sent_at

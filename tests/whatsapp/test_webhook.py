@@ -6,8 +6,9 @@ delivered by hand (`deliver_now`) to the stand-in Graph API, as the worker would
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -165,8 +166,14 @@ def test_a_bare_nik_with_dots_gets_every_application(resident: Resident) -> None
     assert "Sedang dicetak" in reply
 
 
-def test_the_emoji_message_from_the_captured_payload_is_answered(resident: Resident) -> None:
+def test_the_emoji_message_from_the_captured_payload_is_answered(
+    resident: Resident, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib import runtime
+
     body = fixture_bytes("text_emoji.json")
+    sent_at = int(json.loads(body)["entry"][0]["changes"][0]["value"]["messages"][0]["timestamp"])
+    monkeypatch.setattr(runtime, "now", lambda: datetime.fromtimestamp(sent_at + 60, UTC))  # as captured
     assert resident.post(body).status_code == 200
     deliver_now()
     [call] = resident.graph.sent
