@@ -14,7 +14,7 @@ from chalice.config import Config
 from chalice.local import LocalGateway, LocalGatewayException
 
 from chalicelib.core.messages import language_of
-from chalicelib.http.edge import JSON_HEADERS
+from chalicelib.http.edge import JSON_HEADERS, header
 from chalicelib.http.errors import error_body
 
 
@@ -65,5 +65,5 @@ class Gateway:
         # 403 otherwise: the authorizer refused the token, which the contract calls 401.
         missing_route = refusal.CODE == 403 and b"Missing Authentication Token" in (refusal.body or b"")
         status, code = (404, "not_found") if missing_route else (401, "unauthorized")
-        lang = language_of(headers.get("accept-language") or headers.get("Accept-Language"))
+        lang = language_of(header(headers, "accept-language"))
         return GatewayAnswer(status, dict(JSON_HEADERS), json.dumps(error_body(code, lang)).encode())

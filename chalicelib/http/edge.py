@@ -6,7 +6,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from chalice.app import AuthRequest, AuthResponse, Chalice, Request, Response
@@ -18,6 +18,12 @@ from chalicelib.http.requests import language
 from chalicelib.logs import log
 
 JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"}
+
+
+def header(headers: Mapping[str, str] | None, name: str) -> str | None:
+    """A header's value, whatever its casing: API Gateway hands the Lambda the client's own."""
+    wanted = name.lower()
+    return next((value for key, value in (headers or {}).items() if key.lower() == wanted), None)
 
 
 class LoketChalice(Chalice):
@@ -43,9 +49,9 @@ class LoketChalice(Chalice):
             return response
         status = int(response["statusCode"])
         if status >= 400 and not is_contract_error(response.get("body")):
-            headers = (event or {}).get("headers") or {}
+            lang = language_of(header((event or {}).get("headers"), "accept-language"))
             code = CODE_FOR_STATUS.get(status, "internal_error")
-            response["body"] = json.dumps(error_body(code, language_of(headers.get("accept-language"))))
+            response["body"] = json.dumps(error_body(code, lang))
             response["headers"] = {**(response.get("headers") or {}), **JSON_HEADERS}
             response.pop("isBase64Encoded", None)
         return response
