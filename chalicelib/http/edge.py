@@ -19,6 +19,11 @@ from chalicelib.logs import log
 
 JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"}
 
+# The methods an API Gateway REST API can route. Any other (TRACE, PROPFIND, a made-up one) is
+# answered 405 on every path before routing: by the WAF in AWS (infra/template.py), by
+# local/http_server.py on one machine.
+GATEWAY_METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
+
 
 def header(headers: Mapping[str, str] | None, name: str) -> str | None:
     """A header's value, whatever its casing: API Gateway hands the Lambda the client's own."""
@@ -107,13 +112,15 @@ def answer_other_methods(app: Chalice, edge: Edge) -> None:
     """Register, for every path, a 405 view for each method it does not serve.
 
     The views run no handler and touch nothing, so they need no token: a wrong method is
-    405 for everyone, as the contract says, on admin paths too."""
+    405 for everyone, as the contract says, on admin paths too. HEAD and OPTIONS as well:
+    API Gateway derives neither from GET (it would call them an unknown path, 404), and no
+    route needs CORS, the page being served from the API's own origin."""
     from chalicelib.http.api import method_not_allowed
 
     def view(**params: str) -> Response:
         return edge(method_not_allowed)
 
     for index, (path, entries) in enumerate(sorted(app.routes.items())):
-        others = [m for m in ("GET", "POST", "PUT", "DELETE", "PATCH") if m not in entries]
+        others = [m for m in GATEWAY_METHODS if m not in entries]
         if others:
             app.route(path, methods=others, name=f"method_not_allowed_{index}", content_types=["*/*"])(view)
