@@ -58,6 +58,7 @@ GATEWAY_RESPONSES: dict[str, tuple[int, str, dict[str, str]]] = {
     "ACCESS_DENIED": (401, "unauthorized", {}),  # the authorizer refused the token
     "EXPIRED_TOKEN": (401, "unauthorized", {}),
     "MISSING_AUTHENTICATION_TOKEN": (404, "not_found", {}),  # API Gateway's word for an unknown path
+    "INCOMPLETE_SIGNATURE": (404, "not_found", {}),  # the same, when the request has an Authorization header
     "RESOURCE_NOT_FOUND": (404, "not_found", {}),
     "REQUEST_TOO_LARGE": (413, "payload_too_large", {}),
     "UNSUPPORTED_MEDIA_TYPE": (415, "unsupported_media_type", {}),
@@ -506,6 +507,7 @@ def _api(stage: StageConfig) -> Template:
 
 
 def _waf(stage: StageConfig) -> Template:
+    from chalicelib.http.edge import GATEWAY_METHODS
     from chalicelib.http.errors import error_body
 
     def visibility(metric: str) -> Template:
@@ -531,6 +533,27 @@ def _waf(stage: StageConfig) -> Template:
         }
     }
     not_webhook = {"NotStatement": {"Statement": webhook}}
+    # API Gateway routes only GATEWAY_METHODS and would answer any other (TRACE, PROPFIND) as
+    # an unknown path, 404: the WAF answers it 405 on every path, as local/http_server.py does.
+    not_a_gateway_method = {
+        "NotStatement": {
+            "Statement": {
+                "OrStatement": {
+                    "Statements": [
+                        {
+                            "ByteMatchStatement": {
+                                "FieldToMatch": {"Method": {}},
+                                "PositionalConstraint": "EXACTLY",
+                                "SearchString": method,
+                                "TextTransformations": [{"Priority": 0, "Type": "NONE"}],
+                            }
+                        }
+                        for method in GATEWAY_METHODS
+                    ]
+                }
+            }
+        }
+    }
     return {
         "WebAcl": {
             "Type": "AWS::WAFv2::WebACL",
@@ -543,7 +566,11 @@ def _waf(stage: StageConfig) -> Template:
                     "rate_limited": {
                         "ContentType": "APPLICATION_JSON",
                         "Content": json.dumps(error_body("rate_limited", "id"), ensure_ascii=False),
-                    }
+                    },
+                    "method_not_allowed": {
+                        "ContentType": "APPLICATION_JSON",
+                        "Content": json.dumps(error_body("method_not_allowed", "id"), ensure_ascii=False),
+                    },
                 },
                 "Rules": [
                     {
@@ -586,6 +613,20 @@ def _waf(stage: StageConfig) -> Template:
                             }
                         },
                         "VisibilityConfig": visibility(f"loket-{stage.name}-known-bad-inputs"),
+                    },
+                    {
+                        "Name": "methods-api-gateway-routes",
+                        "Priority": 3,
+                        "Action": {
+                            "Block": {
+                                "CustomResponse": {
+                                    "ResponseCode": 405,
+                                    "CustomResponseBodyKey": "method_not_allowed",
+                                }
+                            }
+                        },
+                        "Statement": not_a_gateway_method,
+                        "VisibilityConfig": visibility(f"loket-{stage.name}-methods"),
                     },
                 ],
                 "Tags": _tags(stage),

@@ -14,7 +14,7 @@ from chalice.config import Config
 from chalice.local import LocalGateway, LocalGatewayException
 
 from chalicelib.core.messages import language_of
-from chalicelib.http.edge import JSON_HEADERS
+from chalicelib.http.edge import JSON_HEADERS, header
 from chalicelib.http.errors import error_body
 
 
@@ -61,9 +61,13 @@ class Gateway:
 
     @staticmethod
     def _refusal(refusal: LocalGatewayException, headers: dict[str, str]) -> GatewayAnswer:
-        # 401: no token. 403 with "Missing Authentication Token": no such path.
-        # 403 otherwise: the authorizer refused the token, which the contract calls 401.
-        missing_route = refusal.CODE == 403 and b"Missing Authentication Token" in (refusal.body or b"")
+        # 401: no token. 403 with "Missing Authentication Token", or with API Gateway's
+        # complaint that an Authorization header is no AWS signature (INCOMPLETE_SIGNATURE):
+        # no such path. 403 otherwise: the authorizer refused the token, the contract's 401.
+        body = refusal.body or b""
+        missing_route = refusal.CODE == 403 and (
+            b"Missing Authentication Token" in body or b"Authorization header requires" in body
+        )
         status, code = (404, "not_found") if missing_route else (401, "unauthorized")
-        lang = language_of(headers.get("accept-language") or headers.get("Accept-Language"))
+        lang = language_of(header(headers, "accept-language"))
         return GatewayAnswer(status, dict(JSON_HEADERS), json.dumps(error_body(code, lang)).encode())

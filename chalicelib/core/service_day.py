@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 
 from chalicelib.core.errors import InvalidDay
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+# No record the office keeps is older: an earlier instant is a typo (`0001-01-01`), and one
+# near datetime's own limits cannot even be shown in another time zone.
+EARLIEST_INSTANT = datetime(2000, 1, 1, tzinfo=UTC)
 
 # Indonesia keeps no daylight saving, so these fixed offsets are exact when the
 # runtime lacks a tz database (some minimal Lambda images do).
@@ -48,10 +52,25 @@ def parse_day(value: object) -> date:
 
 
 def parse_instant(value: object) -> datetime:
-    """An ISO 8601 timestamp that carries an offset, or `ValueError`."""
+    """An ISO 8601 timestamp that carries an offset, from `EARLIEST_INSTANT` on, or `ValueError`.
+
+    The one rule for an `updated_at`, shared by `POST /v1/admin/applications` and the CSV import.
+    """
     if not isinstance(value, str) or len(value) > 40:
         raise ValueError("not a timestamp")
     parsed = datetime.fromisoformat(value)
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         raise ValueError("timestamp without offset")
+    if parsed < EARLIEST_INSTANT:
+        raise ValueError("timestamp before records began")
     return parsed
+
+
+def local_date(instant: datetime, tz: tzinfo) -> date:
+    """The calendar date of an aware `instant` in `tz`; total: an instant whose conversion
+    would leave datetime's range (one stored before `EARLIEST_INSTANT` bounded it) keeps the
+    date it was written with."""
+    try:
+        return instant.astimezone(tz).date()
+    except (OverflowError, ValueError):
+        return instant.date()

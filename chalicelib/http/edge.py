@@ -6,7 +6,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from chalice.app import AuthRequest, AuthResponse, Chalice, Request, Response
@@ -18,6 +18,17 @@ from chalicelib.http.requests import language
 from chalicelib.logs import log
 
 JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"}
+
+# The methods an API Gateway REST API can route. Any other (TRACE, PROPFIND, a made-up one) is
+# answered 405 on every path before routing: by the WAF in AWS (infra/template.py), by
+# local/http_server.py on one machine.
+GATEWAY_METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
+
+
+def header(headers: Mapping[str, str] | None, name: str) -> str | None:
+    """A header's value, whatever its casing: API Gateway hands the Lambda the client's own."""
+    wanted = name.lower()
+    return next((value for key, value in (headers or {}).items() if key.lower() == wanted), None)
 
 
 class LoketChalice(Chalice):
@@ -43,9 +54,9 @@ class LoketChalice(Chalice):
             return response
         status = int(response["statusCode"])
         if status >= 400 and not is_contract_error(response.get("body")):
-            headers = (event or {}).get("headers") or {}
+            lang = language_of(header((event or {}).get("headers"), "accept-language"))
             code = CODE_FOR_STATUS.get(status, "internal_error")
-            response["body"] = json.dumps(error_body(code, language_of(headers.get("accept-language"))))
+            response["body"] = json.dumps(error_body(code, lang))
             response["headers"] = {**(response.get("headers") or {}), **JSON_HEADERS}
             response.pop("isBase64Encoded", None)
         return response
@@ -104,13 +115,15 @@ def answer_other_methods(app: Chalice, edge: Edge) -> None:
     """Register, for every path, a 405 view for each method it does not serve.
 
     The views run no handler and touch nothing, so they need no token: a wrong method is
-    405 for everyone, as the contract says, on admin paths too."""
+    405 for everyone, as the contract says, on admin paths too. HEAD and OPTIONS as well:
+    API Gateway derives neither from GET (it would call them an unknown path, 404), and no
+    route needs CORS, the page being served from the API's own origin."""
     from chalicelib.http.api import method_not_allowed
 
     def view(**params: str) -> Response:
         return edge(method_not_allowed)
 
     for index, (path, entries) in enumerate(sorted(app.routes.items())):
-        others = [m for m in ("GET", "POST", "PUT", "DELETE", "PATCH") if m not in entries]
+        others = [m for m in GATEWAY_METHODS if m not in entries]
         if others:
             app.route(path, methods=others, name=f"method_not_allowed_{index}", content_types=["*/*"])(view)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from chalice.app import Request
@@ -11,6 +12,8 @@ from chalicelib.core.errors import InvalidJson, InvalidRequest, PayloadTooLarge
 from chalicelib.core.messages import Language, language_of
 
 MAX_BODY_BYTES = 64 * 1024
+# No count, quota or limit of ours has more digits; int() refuses more than 4,300 anyway.
+_MAX_INT_DIGITS = 20
 
 
 def json_object(request: Request, allowed: set[str], required: set[str]) -> dict[str, Any]:
@@ -21,7 +24,7 @@ def json_object(request: Request, allowed: set[str], required: set[str]) -> dict
     if len(raw) > MAX_BODY_BYTES:
         raise PayloadTooLarge()
     try:
-        body = json.loads(raw.decode("utf-8"))
+        body = json.loads(raw.decode("utf-8"), parse_int=_bounded_int)
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise InvalidJson() from None
     if not isinstance(body, dict):
@@ -31,6 +34,14 @@ def json_object(request: Request, allowed: set[str], required: set[str]) -> dict
     if unknown or missing:
         raise InvalidRequest(f"unknown {sorted(unknown)}, missing {sorted(missing)}")
     return body
+
+
+def _bounded_int(text: str) -> int | float:
+    """A JSON integer. One too long to be any number of ours reads as an infinity, which each
+    field refuses in its own words (`invalid_quota`, `invalid_nik`), as valid JSON it is."""
+    if len(text) > _MAX_INT_DIGITS + 1:
+        return -math.inf if text.startswith("-") else math.inf
+    return int(text)
 
 
 def query(request: Request, allowed: set[str]) -> dict[str, str]:

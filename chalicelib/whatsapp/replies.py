@@ -21,6 +21,7 @@ from chalicelib.core.messages import (
 )
 from chalicelib.core.nik import Nik
 from chalicelib.core.quota import DayCounter
+from chalicelib.core.service_day import local_date
 from chalicelib.whatsapp.commands import NikCommand
 
 
@@ -55,7 +56,7 @@ def status(nik: Nik, applications: list[Application], tz: tzinfo, lang: Language
             service=SERVICE_NAMES[a.service][lang],
             label=STAGE_LABELS[a.stage][lang],
             next_step=NEXT_STEPS[a.stage][lang],
-            updated=short_date(a.updated_at.astimezone(tz).date(), lang),
+            updated=short_date(local_date(a.updated_at, tz), lang),
         )
         for a in applications
     ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -248,3 +249,65 @@ def test_any_json_meta_signs_is_answered_200_and_anything_unsigned_401(api: Api)
         assert (refused.status, refused.code) == (401, "unauthorized") and refused.is_contract_error
 
     webhook()
+
+
+# --- numbers of any length ------------------------------------------------------------------
+# Python refuses int() of more than 4,300 digits (a ValueError): every place that turns text
+# into a number must answer a clean 4xx however long the number is.
+
+LONG = [4_301, 5_000, 50_000]
+
+
+@pytest.mark.parametrize("digits", LONG)
+@pytest.mark.parametrize("sign", ["", "-"])
+@pytest.mark.parametrize(("route", "field"), FIELDS)
+def test_a_json_integer_of_any_length_in_any_field_is_refused_in_that_fields_words(
+    api: Api, route: str, field: str, sign: str, digits: int
+) -> None:
+    _, _, _, good = ROUTES[route]
+    raw = json.dumps({**good, field: "<n>"}).replace('"<n>"', sign + "9" * digits).encode()
+    answer = send(api, route, raw=raw)
+    assert answer.is_contract_error, answer
+    assert (answer.status, answer.code) in {(400, "invalid_request")} | WRONG_VALUE[field], answer.body
+
+
+@pytest.mark.parametrize("digits", LONG)
+@pytest.mark.parametrize(
+    ("method", "path", "role", "expected"),
+    [
+        ("GET", "/v1/admin/audit?limit={n}", "admin", (400, "invalid_request")),
+        ("GET", "/v1/quota?day={n}", None, (400, "invalid_day")),
+        ("GET", "/v1/admin/quota?day={n}", "staff", (400, "invalid_day")),
+        ("PUT", "/v1/admin/quota/{n}", "admin", (400, "invalid_day")),
+    ],
+)
+def test_a_number_of_any_length_in_a_query_or_a_path_is_400(
+    api: Api, method: str, path: str, role: str | None, expected: tuple[int, str], digits: int
+) -> None:
+    token = mint(role) if role else None
+    body = {"quota": 10} if method == "PUT" else NO_BODY
+    answer = api.call(method, path.format(n="9" * digits), body, token=token)
+    assert (answer.status, answer.code) == expected and answer.is_contract_error, answer.body
+
+
+@pytest.mark.parametrize("digits", LONG)
+def test_a_csv_row_with_numbers_of_any_length_is_rejected_never_raises(digits: int) -> None:
+    from chalicelib.imports.reasons import Reason
+    from chalicelib.imports.rows import Columns, Rejected, judge_row
+
+    long = "9" * digits
+    verdict = judge_row(
+        [long, "ektp", "ready", long], Columns(0, 1, 2, 3), datetime(2026, 11, 23, tzinfo=UTC)
+    )
+    assert verdict == Rejected((Reason.INVALID_NIK, Reason.INVALID_UPDATED_AT))
+
+
+@pytest.mark.parametrize("digits", LONG)
+def test_a_whatsapp_text_with_numbers_of_any_length_is_understood(digits: int) -> None:
+    from chalicelib.whatsapp.commands import AskQuota, BadNik, parse_command
+
+    long = "9" * digits
+    assert parse_command(f"STATUS {long}") == BadNik("STATUS")
+    assert parse_command(f"ANTRE {long}") == BadNik("ANTRE")
+    assert parse_command(long) == BadNik("STATUS")
+    assert parse_command(f"KUOTA {long}") == AskQuota()

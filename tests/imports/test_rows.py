@@ -74,6 +74,11 @@ class TestRow:
             (Reason.UPDATED_AT_IN_FUTURE,)
         )
 
+    @pytest.mark.parametrize("updated_at", ["0001-01-01T00:00:00+14:00", "1999-12-31T23:59:59Z"])
+    def test_an_update_dated_before_2000_is_an_invalid_updated_at(self, updated_at: str) -> None:
+        row = ["3505121708850001", "kk", "ready", updated_at]
+        assert judge_row(row, IN_ORDER, NOW) == Rejected((Reason.INVALID_UPDATED_AT,))
+
     def test_every_bad_field_is_named_in_column_order(self) -> None:
         assert judge_row(["x", "y", "z", "w"], IN_ORDER, NOW) == Rejected(
             (Reason.INVALID_NIK, Reason.UNKNOWN_SERVICE, Reason.UNKNOWN_STAGE, Reason.INVALID_UPDATED_AT)

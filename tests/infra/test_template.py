@@ -44,6 +44,7 @@ GATEWAY_ANSWERS = {  # API Gateway's response type: (status, the contract's erro
     "ACCESS_DENIED": (401, "unauthorized"),
     "EXPIRED_TOKEN": (401, "unauthorized"),
     "MISSING_AUTHENTICATION_TOKEN": (404, "not_found"),
+    "INCOMPLETE_SIGNATURE": (404, "not_found"),  # an unknown path asked with an Authorization header
     "RESOURCE_NOT_FOUND": (404, "not_found"),
     "REQUEST_TOO_LARGE": (413, "payload_too_large"),
     "UNSUPPORTED_MEDIA_TYPE": (415, "unsupported_media_type"),

@@ -226,6 +226,21 @@ class TestApplications:
         answer = api.post("/v1/admin/applications", {**self.BODY, **change}, token=staff_token)
         assert (answer.status, answer.code) == (400, "invalid_request")
 
+    @pytest.mark.parametrize(
+        "updated_at", ["0001-01-01T00:00:00+14:00", "1999-12-31T23:59:59Z", "2000-01-01T06:59:59+07:00"]
+    )
+    def test_an_update_dated_before_2000_is_invalid_request_and_stores_nothing(
+        self, api: Api, staff_token: str, updated_at: str
+    ) -> None:
+        body = {**self.BODY, "updated_at": updated_at}
+        answer = api.post("/v1/admin/applications", body, token=staff_token)
+        assert (answer.status, answer.code) == (400, "invalid_request")
+        assert api.post("/v1/status", {"nik": nik(7)}).status == 404
+
+    def test_an_update_dated_at_the_first_instant_of_2000_is_taken(self, api: Api, staff_token: str) -> None:
+        body = {**self.BODY, "updated_at": "2000-01-01T07:00:00+07:00"}
+        assert api.post("/v1/admin/applications", body, token=staff_token).status == 200
+
     def test_an_invalid_nik_is_invalid_nik(self, api: Api, staff_token: str) -> None:
         answer = api.post("/v1/admin/applications", {**self.BODY, "nik": "12345"}, token=staff_token)
         assert (answer.status, answer.code) == (400, "invalid_nik")

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 import pytest
 
 from chalicelib.core.errors import InvalidDay
-from chalicelib.core.service_day import parse_day, parse_instant, service_day, time_zone
+from chalicelib.core.service_day import local_date, parse_day, parse_instant, service_day, time_zone
 
 WIB = time_zone("Asia/Jakarta")
 
@@ -67,3 +67,32 @@ def test_an_instant_needs_an_offset() -> None:
         parse_instant("2026-11-27T10:00:00")
     with pytest.raises(ValueError):
         parse_instant(12)
+
+
+@pytest.mark.parametrize(
+    "text", ["0001-01-01T00:00:00+14:00", "1999-12-31T23:59:59+00:00", "2000-01-01T06:59:59+07:00"]
+)
+def test_an_instant_before_2000_is_refused_whatever_offset_it_is_written_in(text: str) -> None:
+    with pytest.raises(ValueError):
+        parse_instant(text)
+
+
+@pytest.mark.parametrize("text", ["2000-01-01T00:00:00+00:00", "2000-01-01T07:00:00+07:00"])
+def test_the_first_instant_of_2000_is_taken(text: str) -> None:
+    assert parse_instant(text) == datetime(2000, 1, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("instant", "zone", "expected"),
+    [
+        (datetime(2026, 11, 29, 18, 0, tzinfo=UTC), WIB, date(2026, 11, 30)),
+        (datetime.min.replace(tzinfo=timezone(timedelta(hours=14))), WIB, date(1, 1, 1)),
+        (datetime.max.replace(tzinfo=timezone(timedelta(hours=-14))), WIB, date(9999, 12, 31)),
+        (datetime.max.replace(tzinfo=timezone(timedelta(hours=7))), WIB, date(9999, 12, 31)),
+    ],
+    ids=["ordinary", "datetime.min+14", "datetime.max-14", "datetime.max-in-wib"],
+)
+def test_the_local_date_of_any_instant_is_given_even_at_datetimes_limits(
+    instant: datetime, zone: timezone, expected: date
+) -> None:
+    assert local_date(instant, zone) == expected

@@ -6,9 +6,11 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from itertools import product
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chalicelib.core.applications import Application, Service, Stage
-from chalicelib.core.messages import WHATSAPP_TEXTS
+from chalicelib.core.messages import SERVICE_NAMES, WHATSAPP_TEXTS
 from chalicelib.core.nik import parse_nik
 from chalicelib.core.quota import DayCounter
 from chalicelib.whatsapp import replies
@@ -64,3 +66,40 @@ def test_no_reply_shows_more_than_the_last_four_digits(lang: str) -> None:
         assert NIK.digits not in text
         assert NIK.digits[:12] not in text
         assert "9001" in text
+
+
+_OFFSETS = st.timedeltas(
+    min_value=-timedelta(hours=23, minutes=59), max_value=timedelta(hours=23, minutes=59)
+)
+
+
+@settings(max_examples=200, deadline=None, database=None, derandomize=True)
+@given(
+    st.datetimes(max_value=datetime.min + timedelta(days=2))
+    | st.datetimes(min_value=datetime.max - timedelta(days=2))
+    | st.datetimes(),
+    _OFFSETS.map(timezone),
+    _OFFSETS.map(timezone),
+    st.sampled_from(["id", "en"]),
+)
+def test_a_status_reply_is_worded_for_any_stored_instant_in_any_offset(
+    wall_clock: datetime, written_in: timezone, shown_in: timezone, lang: str
+) -> None:
+    stored = wall_clock.replace(tzinfo=written_in)
+    text = replies.status(NIK, [Application(Service.EKTP, Stage.READY, stored)], shown_in, lang)  # type: ignore[arg-type]
+    assert "*9001*" in text and SERVICE_NAMES[Service.EKTP][lang] in text  # type: ignore[index]
+    assert any(f" {year})" in text for year in (stored.year - 1, stored.year, stored.year + 1)), text
+
+
+@pytest.mark.parametrize(
+    ("stored", "expected"),
+    [
+        (datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14))), "(diperbarui 1 Jan 1)"),
+        (datetime.max.replace(tzinfo=timezone(timedelta(hours=-14))), "(diperbarui 31 Des 9999)"),
+    ],
+)
+def test_an_instant_at_datetimes_limits_keeps_the_date_it_was_written_with(
+    stored: datetime, expected: str
+) -> None:
+    text = replies.status(NIK, [Application(Service.EKTP, Stage.READY, stored)], WIB)
+    assert expected in text

@@ -193,6 +193,22 @@ def test_status_of_a_nik_without_record_says_so_and_nothing_more(resident: Resid
     assert "*9004*" in reply
 
 
+def test_status_of_a_record_stored_at_datetimes_limit_is_answered_not_an_outage(
+    resident: Resident, moto_store: DynamoStore
+) -> None:
+    """Stored before the import and the route refused instants before 2000: its date in WIB
+    lies before year 1, which datetime cannot hold."""
+    from chalicelib.core.applications import Application, Service, Stage
+    from chalicelib.core.nik import parse_nik
+    from chalicelib.settings import secret
+
+    stored = Application(Service.KK, Stage.READY, datetime.fromisoformat("0001-01-01T00:00:00+14:00"))
+    nik = parse_nik(NIK_UNKNOWN)
+    moto_store.record_application(nik.keyed_hash(secret("LOKET_NIK_HMAC_KEY")), nik.last4, stored)
+    reply = resident.says(f"STATUS {NIK_UNKNOWN}")
+    assert "Kartu Keluarga" in reply and "(diperbarui 1 Jan 1)" in reply
+
+
 def test_antre_gives_a_ticket_number_and_the_day(resident: Resident) -> None:
     reply = resident.says(f"ANTRE {NIK_READY}")
     assert "Nomor antrean Anda: *1*" in reply
