@@ -200,11 +200,11 @@ def test_status_of_a_record_stored_at_datetimes_limit_is_answered_not_an_outage(
     lies before year 1, which datetime cannot hold."""
     from chalicelib.core.applications import Application, Service, Stage
     from chalicelib.core.nik import parse_nik
-    from chalicelib.settings import secret
+    from chalicelib.settings import HashPurpose, hash_key
 
     stored = Application(Service.KK, Stage.READY, datetime.fromisoformat("0001-01-01T00:00:00+14:00"))
     nik = parse_nik(NIK_UNKNOWN)
-    moto_store.record_application(nik.keyed_hash(secret("LOKET_NIK_HMAC_KEY")), nik.last4, stored)
+    moto_store.record_application(nik.keyed_hash(hash_key(HashPurpose.NIK)), nik.last4, stored)
     reply = resident.says(f"STATUS {NIK_UNKNOWN}")
     assert "Kartu Keluarga" in reply and "(diperbarui 1 Jan 1)" in reply
 
