@@ -28,6 +28,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from infra import policies
 from infra.preflight import find_python, lambda_python_needed
 from infra.template import LAMBDA_RUNTIME, REGION, StageConfig, merge_template
 
@@ -75,6 +76,10 @@ def stages() -> list[str]:
 
 def build(stage_names: list[str], out: Path, lambda_python: str | None = None) -> list[Artifact]:
     """Package each stage into `out/<stage>/`, replacing what was there."""
+    wrong = policies.stale(REPO / ".chalice")
+    if wrong:
+        files = ", ".join(f".chalice/{name}" for name in wrong)
+        raise BuildError(f"{files} out of date with infra/policies.py: run python -m infra.policies")
     python = lambda_python or find_lambda_python()
     with tempfile.TemporaryDirectory(prefix="loket-package-") as scratch:
         work = Path(scratch)

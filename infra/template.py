@@ -11,8 +11,9 @@ stage from three sources, so none of them can drift from the infrastructure:
   runtime, and alarms;
 - the error bodies API Gateway answers by itself: `chalicelib.http.errors.error_body`.
 
-IAM is not here: each function's policy is hand-written in `.chalice/policy-<stage>-<fn>.json`
-(chalice puts it in the template as written; its `Fn::GetAtt`s name the tables below).
+IAM is not here: each function's policy is declared in infra/policies.py, which writes
+`.chalice/policy-<stage>-<fn>.json` (chalice puts it in the template as written; its
+`Fn::GetAtt`s name the tables and queues below).
 """
 
 from __future__ import annotations
