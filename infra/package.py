@@ -2,7 +2,7 @@
 
 For each stage, `dist/<stage>/` gets:
 
-- `sam.json`: chalice's SAM template merged with the project's resources (infra/template.py),
+- `sam.json`: chalice's SAM template merged with the project's resources (infra/template/),
 - `deployment.zip`: app.py, chalicelib/, chalice's runtime module, and pynamodb and PyJWT
   vendored WITHOUT their dependencies (botocore and boto3 come with the Lambda runtime),
   with bytecode compiled for the Lambda runtime's Python,
