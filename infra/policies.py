@@ -38,9 +38,8 @@ class Grants:
     prefix; statements appear in the file in this order."""
 
     tables: Sequence[tuple[str, Actions]] = ()  # (kind in MODELS, DynamoDB actions)
-    import_objects: Sequence[
-        tuple[str, str, Actions]
-    ] = ()  # (Sid, key pattern in the import bucket, S3 actions)
+    # (Sid, key pattern in the import bucket, S3 actions)
+    import_objects: Sequence[tuple[str, str, Actions]] = ()
     queues: Sequence[tuple[str, str, Actions]] = ()  # (Sid, queue logical id, SQS actions)
     secrets: Sequence[str] = ()  # settings read from SSM (`<SECRET>_PARAMETER`)
 
