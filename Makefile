@@ -24,6 +24,11 @@ lock:
 	@test -x .venv-lock/bin/pip-compile || { $(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install --quiet --disable-pip-version-check pip-tools==7.6.2 1>&2; }
 	.venv-lock/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links --output-file=requirements.lock requirements-dev.txt
 
+# .chalice/policy-<stage>-<function>.json from the one declaration, infra/policies.py GRANTS.
+.PHONY: policies
+policies: $(VENV)/.installed
+	$(BIN)/python -m infra.policies
+
 $(CHECKOV_VENV)/.installed: infra/requirements-checkov.txt
 	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
 	@$(CHECKOV_VENV)/bin/pip install --quiet --disable-pip-version-check -r infra/requirements-checkov.txt 1>&2

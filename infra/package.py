@@ -2,7 +2,7 @@
 
 For each stage, `dist/<stage>/` gets:
 
-- `sam.json`: chalice's SAM template merged with the project's resources (infra/template.py),
+- `sam.json`: chalice's SAM template merged with the project's resources (infra/template/),
 - `deployment.zip`: app.py, chalicelib/, chalice's runtime module, and pynamodb and PyJWT
   vendored WITHOUT their dependencies (botocore and boto3 come with the Lambda runtime),
   with bytecode compiled for the Lambda runtime's Python,
@@ -28,6 +28,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from infra import policies
 from infra.preflight import find_python, lambda_python_needed
 from infra.template import LAMBDA_RUNTIME, REGION, StageConfig, merge_template
 
@@ -75,6 +76,10 @@ def stages() -> list[str]:
 
 def build(stage_names: list[str], out: Path, lambda_python: str | None = None) -> list[Artifact]:
     """Package each stage into `out/<stage>/`, replacing what was there."""
+    wrong = policies.stale(REPO / ".chalice")
+    if wrong:
+        files = ", ".join(f".chalice/{name}" for name in wrong)
+        raise BuildError(f"{files} out of date with infra/policies.py: run python -m infra.policies")
     python = lambda_python or find_lambda_python()
     with tempfile.TemporaryDirectory(prefix="loket-package-") as scratch:
         work = Path(scratch)

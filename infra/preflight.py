@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-# The Lambda runtime's version (infra/template.py LAMBDA_RUNTIME; a test keeps them equal):
+# The Lambda runtime's version (infra/template/stage.py LAMBDA_RUNTIME; a test keeps them equal):
 # bytecode compiled by any other version is ignored and every module compiles from source.
 LAMBDA_PYTHON_VERSION = "3.12"
 DEFAULT_CHROMIUM = "/usr/bin/chromium"  # tests/browser/harness.py reads LOKET_CHROMIUM too

@@ -1,16 +1,20 @@
-"""Least privilege: each function has its own role from its own hand-written policy file, no
-DynamoDB grant uses a wildcard, and secrets are SSM parameters read by name."""
+"""Least privilege: each function has its own role from its own policy file, generated from the
+one declaration in infra/policies.py; no DynamoDB grant uses a wildcard, and secrets are SSM
+parameters read by name."""
 
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from infra.package import REPO
+from infra import package, policies
+from infra.package import REPO, BuildError
+from infra.policies import Grants, policy_files, stale
 from infra.template import function_logical_id
 from tests.infra.conftest import Template, resources_of
 
@@ -91,7 +95,9 @@ def test_every_function_has_its_own_role_from_its_own_policy_file(
     templates: dict[str, Template], stage: str
 ) -> None:
     template = templates[stage]
-    config = json.loads((REPO / ".chalice" / "config.json").read_text())["stages"][stage]
+    whole_config = json.loads((REPO / ".chalice" / "config.json").read_text())
+    generated = policy_files(whole_config)
+    config = whole_config["stages"][stage]
     assert config["autogen_policy"] is False
     functions = resources_of(template, "AWS::Serverless::Function")
     roles = {name: _role_of(template, name) for name in functions}
@@ -101,9 +107,60 @@ def test_every_function_has_its_own_role_from_its_own_policy_file(
         if logical_id not in functions:
             continue
         assert settings["iam_policy_file"] == f"policy-{stage}-{chalice_name.replace('_', '-')}.json"
-        policy = json.loads((REPO / ".chalice" / settings["iam_policy_file"]).read_text())
+        policy = json.loads(generated[settings["iam_policy_file"]])
         [attached] = template["Resources"][roles[logical_id]]["Properties"]["Policies"]
         assert attached["PolicyDocument"] == policy
+
+
+def test_the_policy_files_are_exactly_what_infra_policies_generates() -> None:
+    config = json.loads((REPO / ".chalice" / "config.json").read_text())
+    generated = policy_files(config)
+    on_disk = {path.name: path.read_text() for path in (REPO / ".chalice").glob("policy-*.json")}
+    assert on_disk == generated  # if not: python -m infra.policies
+    assert stale() == []
+
+
+def test_a_policy_file_edited_by_hand_or_left_over_is_reported_stale(tmp_path: Path) -> None:
+    chalice = tmp_path / ".chalice"
+    shutil.copytree(REPO / ".chalice", chalice)
+    edited = chalice / "policy-prod-rollover.json"
+    edited.write_text(edited.read_text().replace('"dynamodb:GetItem"', '"dynamodb:GetItem", "dynamodb:Scan"'))
+    (chalice / "policy-prod-retired.json").write_text("{}")
+    (chalice / "policy-dev-bearer.json").unlink()
+    assert stale(chalice) == [
+        "policy-dev-bearer.json",
+        "policy-prod-retired.json",
+        "policy-prod-rollover.json",
+    ]
+    policies.write(chalice)
+    assert stale(chalice) == []
+    assert sorted(p.name for p in chalice.glob("policy-*.json")) == sorted(
+        p.name for p in (REPO / ".chalice").glob("policy-*.json")
+    )
+
+
+def test_make_package_refuses_policy_files_out_of_date_with_the_declaration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shutil.copytree(REPO / ".chalice", tmp_path / ".chalice")
+    (tmp_path / ".chalice" / "policy-dev-bearer.json").write_text("{}")
+    monkeypatch.setattr(package, "REPO", tmp_path)
+    with pytest.raises(BuildError, match=r"\.chalice/policy-dev-bearer\.json out of date"):
+        package.build(["dev"], tmp_path / "dist", lambda_python="python3.12")
+
+
+def test_a_grant_on_a_table_no_model_declares_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    config = json.loads((REPO / ".chalice" / "config.json").read_text())
+    monkeypatch.setitem(policies.GRANTS, "bearer", Grants(tables=[("day-counter", ["GetItem"])]))
+    with pytest.raises(ValueError, match="no table 'day-counter'"):
+        policy_files(config)
+
+
+def test_a_function_in_config_json_without_a_declaration_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    config = json.loads((REPO / ".chalice" / "config.json").read_text())
+    monkeypatch.delitem(policies.GRANTS, "rollover")
+    with pytest.raises(ValueError, match="must name the same functions"):
+        policy_files(config)
 
 
 def test_the_policies_of_the_two_stages_differ_only_in_the_stage_name() -> None:

@@ -16,7 +16,7 @@ from tests.infra.conftest import Template, resources_of
 
 STAGES = ["dev", "prod"]
 
-# Written out here, not read from infra/template.py or the models: what the template must hold.
+# Written out here, not read from infra/template/ or the models: what the template must hold.
 TABLE_KEYS = {  # kind: (hash key, range key or None); every key attribute is a string
     "applications": ("nik_key", "service"),
     "day-counters": ("site", "service_day"),
