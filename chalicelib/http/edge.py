@@ -20,7 +20,7 @@ from chalicelib.logs import log
 JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"}
 
 # The methods an API Gateway REST API can route. Any other (TRACE, PROPFIND, a made-up one) is
-# answered 405 on every path before routing: by the WAF in AWS (infra/template.py), by
+# answered 405 on every path before routing: by the WAF in AWS (infra/template/waf.py), by
 # local/http_server.py on one machine.
 GATEWAY_METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
 
