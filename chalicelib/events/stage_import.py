@@ -1,10 +1,8 @@
-"""Stage import: a CSV put under `imports/` in the import bucket sets stages as the admin route
-would; rows it cannot take go to `imports-rejected/<same name>` with a `reason` column.
+"""The S3 event of a CSV put under `imports/`: import each object it names (see `chalicelib.imports`).
 
-`rows` judges a row (pure), `csvfile` reads and writes the CSV (no AWS), `run` performs one
-import (and explains why repeating it is harmless). This module is the event's entry point.
-Nothing here is imported by the API's cold start: app.py imports it inside the S3 handler,
-and boto3's S3 client is made on the first event only.
+app.py imports this module inside the `stage_import` function only, so neither it nor the
+import code is loaded by the API's cold start, and boto3's S3 client is made on the first
+event only.
 """
 
 from __future__ import annotations
@@ -14,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote_plus
 
-from chalicelib.imports.run import IMPORT_PREFIX, Summary, import_object
+from chalicelib.imports.importer import IMPORT_PREFIX, Summary, import_object
 from chalicelib.logs import log
 
 # Stop writing rows while this much of the invocation's time is left, so the rejected file
@@ -23,7 +21,7 @@ from chalicelib.logs import log
 TIME_RESERVE_MS = 60_000
 
 
-def import_s3_event(event: dict[str, Any], context: Any = None) -> list[dict[str, Any]]:
+def handle(event: dict[str, Any], context: Any = None) -> list[dict[str, Any]]:
     """Import the object of each record in an S3 `ObjectCreated` event (S3 sends one per event)."""
     from dataclasses import asdict
 
