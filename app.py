@@ -2,7 +2,7 @@
 
 from chalice.app import AuthRequest, AuthResponse, Cron, Response
 
-from chalicelib.http import api
+from chalicelib.http import handlers
 from chalicelib.http.edge import Edge, LoketChalice, answer_other_methods, authorize
 
 app = LoketChalice(app_name="loket")
@@ -20,22 +20,22 @@ def bearer(auth_request: AuthRequest) -> AuthResponse:
 
 @app.route("/v1/health", methods=["GET"])
 def health() -> Response:
-    return edge(api.health)
+    return edge(handlers.health)
 
 
 @app.route("/v1/status", methods=["POST"], content_types=ANY_BODY)
 def status() -> Response:
-    return edge(api.post_status)
+    return edge(handlers.post_status)
 
 
 @app.route("/v1/quota", methods=["GET"])
 def quota() -> Response:
-    return edge(api.get_quota)
+    return edge(handlers.get_quota)
 
 
 @app.route("/v1/tickets", methods=["POST"], content_types=ANY_BODY)
 def tickets() -> Response:
-    return edge(api.post_ticket)
+    return edge(handlers.post_ticket)
 
 
 # --- administrators and staff ---------------------------------------------------------------
@@ -43,27 +43,27 @@ def tickets() -> Response:
 
 @app.route("/v1/admin/quota", methods=["GET"], authorizer=bearer)
 def admin_quota() -> Response:
-    return edge(api.admin_get_quota)
+    return edge(handlers.admin_get_quota)
 
 
 @app.route("/v1/admin/quota/default", methods=["PUT"], authorizer=bearer, content_types=ANY_BODY)
 def admin_default_quota() -> Response:
-    return edge(api.put_default_quota)
+    return edge(handlers.put_default_quota)
 
 
 @app.route("/v1/admin/quota/{day}", methods=["PUT"], authorizer=bearer, content_types=ANY_BODY)
 def admin_day_quota(day: str) -> Response:
-    return edge(api.put_day_quota, day=day)
+    return edge(handlers.put_day_quota, day=day)
 
 
 @app.route("/v1/admin/applications", methods=["POST"], authorizer=bearer, content_types=ANY_BODY)
 def admin_applications() -> Response:
-    return edge(api.post_application)
+    return edge(handlers.post_application)
 
 
 @app.route("/v1/admin/audit", methods=["GET"], authorizer=bearer)
 def admin_audit() -> Response:
-    return edge(api.get_audit)
+    return edge(handlers.get_audit)
 
 
 # --- events ---------------------------------------------------------------------------------
@@ -71,9 +71,9 @@ def admin_audit() -> Response:
 
 @app.schedule(Cron(0, 17, "*", "*", "?", "*"), name="rollover")
 def rollover(event: object) -> dict[str, object]:
-    from chalicelib.events import run_rollover
+    from chalicelib.events.rollover import handle
 
-    return run_rollover(event)
+    return handle(event)
 
 
 # S3 `imports/*` ObjectCreated notifications invoke this function. `chalice package`
@@ -81,9 +81,9 @@ def rollover(event: object) -> dict[str, object]:
 # permission are declared in infra/ (the merge template).
 @app.lambda_function(name="stage_import")
 def stage_import(event: dict[str, object], context: object) -> list[dict[str, object]]:
-    from chalicelib.imports import import_s3_event  # csv, boto3's S3 client: off the API's cold start
+    from chalicelib.events.stage_import import handle  # csv, boto3's S3 client: off the API's cold start
 
-    return import_s3_event(event, context)
+    return handle(event, context)
 
 
 # --- the residents' web page ----------------------------------------------------------------
@@ -101,14 +101,14 @@ def web_page() -> Response:
 
 @app.route("/v1/whatsapp/webhook", methods=["GET"])
 def whatsapp_verify() -> Response:
-    from chalicelib.whatsapp.views import verify_subscription
+    from chalicelib.whatsapp.handlers import verify_subscription
 
     return verify_subscription(app.current_request)
 
 
 @app.route("/v1/whatsapp/webhook", methods=["POST"], content_types=ANY_BODY)
 def whatsapp_webhook() -> Response:
-    from chalicelib.whatsapp.views import receive_webhook
+    from chalicelib.whatsapp.handlers import receive_webhook
 
     return edge(receive_webhook)
 
@@ -116,9 +116,9 @@ def whatsapp_webhook() -> Response:
 # Replies queued by the webhook are sent here (SQS message body: the WhatsApp message id).
 @app.on_sqs_message(queue="loket-whatsapp-replies", batch_size=1, name="whatsapp_replies")
 def whatsapp_replies(event: object) -> None:
-    from chalicelib.whatsapp.views import on_reply_queue
+    from chalicelib.events.whatsapp_replies import handle
 
-    on_reply_queue(event)
+    handle(event)
 
 
 # Wrong methods answer 405 from a route of ours, so API Gateway (which would say 403) agrees.

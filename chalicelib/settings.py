@@ -67,9 +67,6 @@ class Settings:
     def tz(self) -> tzinfo:
         return time_zone(self.time_zone_name)
 
-    def table_name(self, kind: str) -> str:
-        return f"{self.table_prefix}-{kind}"
-
     @property
     def jwt_audience(self) -> str:
         """The `aud` every token must carry: the stage's, so no stage takes another's token."""

@@ -1,7 +1,8 @@
 """Bearer tokens: HS256 JWTs with an issuer, an audience (the stage), a bounded lifetime and a role.
 
-PyJWT is imported here only, and this module only by the authorizer and `make token`,
-so public routes do not pay for it at cold start.
+PyJWT is imported here only, and this module only inside the authorizer (`edge.authorize`),
+the admin handlers' role check (`handlers._require`) and `make token` (local/), so public
+routes do not pay for it at cold start.
 """
 
 from __future__ import annotations

@@ -118,7 +118,7 @@ def answer_other_methods(app: Chalice, edge: Edge) -> None:
     405 for everyone, as the contract says, on admin paths too. HEAD and OPTIONS as well:
     API Gateway derives neither from GET (it would call them an unknown path, 404), and no
     route needs CORS, the page being served from the API's own origin."""
-    from chalicelib.http.api import method_not_allowed
+    from chalicelib.http.handlers import method_not_allowed
 
     def view(**params: str) -> Response:
         return edge(method_not_allowed)

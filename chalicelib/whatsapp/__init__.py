@@ -1,6 +1,6 @@
 """Where WhatsApp is spoken: Meta's Cloud API webhook in, replies out through the Graph API.
 
-    views.py      the two webhook routes and the reply worker, as app.py calls them
+    handlers.py   the two webhook routes, as app.py calls them
     signature.py  X-Hub-Signature-256 over the raw body
     payloads.py   the text messages inside a webhook payload
     commands.py   STATUS / ANTRE / KUOTA / help, as residents type them
@@ -10,5 +10,6 @@
     graph.py      a small Graph API client on urllib3 (already loaded with botocore)
     config.py     WHATSAPP_* settings and secrets
 
-Imported only by the WhatsApp routes and worker, so a status lookup does not pay for it.
+Imported only by the WhatsApp routes and the reply worker (`chalicelib.events.whatsapp_replies`),
+so a status lookup does not pay for it.
 """

@@ -1,7 +1,7 @@
 """Sending queued replies: one code path, `deliver`, driven two ways.
 
 - In AWS the webhook puts each queued message id on an SQS queue; the worker Lambda
-  (`views.on_reply_queue`) calls `deliver` for it. A failed send raises, so SQS offers the
+  (`events.whatsapp_replies`) calls `deliver` for it. A failed send raises, so SQS offers the
   message again after its visibility timeout (and to a dead-letter queue in the end).
 - Locally (`make run`, tests) there is no SQS: a background thread in the server process
   (`LocalDrain`) wakes when a reply is queued, and at each reply's due time, and calls

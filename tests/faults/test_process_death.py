@@ -156,9 +156,9 @@ IMPORT_CSV = (
 def an_import_file(api: Api, store: DynamoStore) -> None:
     import boto3
 
-    from chalicelib import imports
+    from chalicelib.events import stage_import
 
-    imports.reset()
+    stage_import.reset()
     s3 = boto3.client("s3", region_name="ap-southeast-3")
     if IMPORT_BUCKET not in {b["Name"] for b in s3.list_buckets()["Buckets"]}:
         s3.create_bucket(

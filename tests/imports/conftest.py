@@ -116,7 +116,7 @@ def start_instant() -> datetime:
 def imports(moto_store: object, clock: Clock) -> Iterator[Imports]:
     import boto3
 
-    import chalicelib.imports
+    import chalicelib.events.stage_import
     from app import app
     from chalicelib.http.auth import mint
     from chalicelib.settings import secret, settings
@@ -129,7 +129,7 @@ def imports(moto_store: object, clock: Clock) -> Iterator[Imports]:
     token = mint(
         "admin", "auditor", secret("LOKET_JWT_SECRET"), settings().jwt_issuer, settings().jwt_audience
     )
-    chalicelib.imports.reset()  # an S3 client made under another test's mock must not be reused
+    chalicelib.events.stage_import.reset()  # an S3 client made under another test's mock must not be reused
     lines: list[str] = []
     handler = _Collect(lines)
     logging.getLogger("loket").addHandler(handler)
@@ -138,7 +138,7 @@ def imports(moto_store: object, clock: Clock) -> Iterator[Imports]:
             yield Imports(client, s3, IMPORT_BUCKET, token, lines)
     finally:
         logging.getLogger("loket").removeHandler(handler)
-        chalicelib.imports.reset()
+        chalicelib.events.stage_import.reset()
         _remove_bucket(s3, IMPORT_BUCKET)
 
 

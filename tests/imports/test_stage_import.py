@@ -7,8 +7,8 @@ import json
 
 import pytest
 
+from chalicelib.imports.importer import MAX_BYTES
 from chalicelib.imports.reasons import codes_of
-from chalicelib.imports.run import MAX_BYTES
 from tests.imports.conftest import HEADER, Imports, nik, s3_event
 
 YESTERDAY = "2026-11-24T10:00:00+07:00"

@@ -61,10 +61,10 @@ def _without(grants: dict[str, set[str]], table: str) -> dict[str, set[str]]:
 def test_the_rollover_uses_exactly_what_its_policy_grants(
     templates: dict[str, Template], calls: Calls
 ) -> None:
-    from chalicelib.events import run_rollover
+    from chalicelib.events import rollover
 
     calls.clear()  # the fixture's table setup is not the rollover's
-    run_rollover({"time": "2026-11-24T17:00:00Z"})
+    rollover.handle({"time": "2026-11-24T17:00:00Z"})
     template = templates["prod"]
     assert _used_on_tables(calls) == _grants(template, _role_of(template, "Rollover"))
 
@@ -127,7 +127,7 @@ def test_the_stage_import_uses_exactly_what_its_policy_grants(
 ) -> None:
     import boto3
 
-    from chalicelib.imports import import_s3_event, reset
+    from chalicelib.events.stage_import import handle, reset
 
     s3 = boto3.client("s3", region_name="ap-southeast-3")
     bucket = "loket-prod-imports-123456789012"
@@ -140,7 +140,7 @@ def test_the_stage_import_uses_exactly_what_its_policy_grants(
     calls.clear()
     reset()
     try:
-        [summary] = import_s3_event(event)
+        [summary] = handle(event)
     finally:
         reset()
     assert summary["rejected"] == 1

@@ -23,7 +23,7 @@ from chalicelib import runtime
 from chalicelib import settings as loket_settings
 from chalicelib.core.errors import Closed, InvalidDay, QuotaExhausted
 from chalicelib.core.nik import parse_nik
-from chalicelib.events import run_rollover
+from chalicelib.events import rollover
 from chalicelib.services import days, tickets
 from tests.api_client import Clock
 from tests.integration.counters import StoredCounter
@@ -170,7 +170,7 @@ class DaysAndTickets(RuleBasedStateMachine):
         midnight = datetime.combine(self.today, datetime.min.time(), WIB).astimezone(UTC)
         self.move_clock(max(self.clock.instant, midnight + timedelta(minutes=late_minutes)))
         for _ in range(times):
-            result = run_rollover({"time": midnight.isoformat().replace("+00:00", "Z")})
+            result = rollover.handle({"time": midnight.isoformat().replace("+00:00", "Z")})
             assert result == {"service_day": self.today.isoformat(), "sites": list(SITES)}
             for site in SITES:
                 self.days.setdefault((site, self.today), DayModel())

@@ -221,7 +221,7 @@ def _queued(office: Office, text: str = "kuota") -> str:
 
 
 def _worker(message_id: str) -> outbox.Delivery:
-    """One run of the reply worker for one SQS message (as `views.on_reply_queue` runs it)."""
+    """One run of the reply worker for one SQS message (as `events.whatsapp_replies` runs it)."""
     config = whatsapp_settings()
     return outbox.deliver(WhatsAppStore(), outbox.graph_api(config), config, message_id, runtime.now())
 

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from chalice.test import Client
 
+from chalicelib.events.whatsapp_replies import ReplyNotSentYet
 from chalicelib.store.dynamo import DynamoStore
 from chalicelib.whatsapp import config as whatsapp_config
 from chalicelib.whatsapp import outbox
-from chalicelib.whatsapp.views import ReplyNotSentYet
 from tests.whatsapp.conftest import NIK_READY, StandInGraph, message_id_of, signed, text_webhook
 
 

@@ -1,6 +1,6 @@
 """The handlers behind app.py's routes: read the input, call one use case, shape the answer.
 
-Each returns (status, body) or raises a `LoketError`; `edge.respond` turns either into HTTP.
+Each returns (status, body) or raises a `LoketError`; `edge.Edge` turns either into HTTP.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""What app.py calls for WhatsApp: the webhook's two routes and the reply worker."""
+"""The webhook's two HTTP handlers, as app.py calls them (the reply worker is in `chalicelib.events`)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import hmac
 import json
 import logging
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any
 
-from chalice.app import Request, Response, SQSEvent
+from chalice.app import Request, Response
 
 from chalicelib import runtime
 from chalicelib.core.errors import PayloadTooLarge, Unauthorized
@@ -18,7 +18,7 @@ from chalicelib.http.requests import MAX_BODY_BYTES, language
 from chalicelib.logs import log
 from chalicelib.store.whatsapp import WhatsAppStore
 from chalicelib.whatsapp import inbox, outbox, signature
-from chalicelib.whatsapp.config import whatsapp_secret, whatsapp_settings
+from chalicelib.whatsapp.config import whatsapp_secret
 from chalicelib.whatsapp.payloads import inbound
 
 _TEXT_HEADERS: dict[str, str | list[str]] = {
@@ -70,19 +70,3 @@ def receive_webhook(request: Request) -> tuple[int, dict[str, Any]]:
         queued = inbox.receive(runtime.store(), WhatsAppStore(), found.texts, outbox.dispatcher())
     log("whatsapp_webhook", texts=len(found.texts), queued=len(queued), ignored=found.ignored)
     return 200, {"status": "ok"}
-
-
-class ReplyNotSentYet(Exception):
-    """Raised by the worker so that SQS offers the message again after its visibility timeout."""
-
-
-def on_reply_queue(event: object) -> None:
-    """The worker: each SQS record's body is a message id whose reply is queued in the store.
-    Chalice hands over an `SQSEvent`; batch size 1, so a raise concerns one message only."""
-    config = whatsapp_settings()
-    runtime.store()  # binds the models
-    store, graph = WhatsAppStore(), outbox.graph_api(config)
-    for record in cast(SQSEvent, event):
-        outcome = outbox.deliver(store, graph, config, record.body, runtime.now())
-        if outcome is outbox.Delivery.RETRY_LATER:
-            raise ReplyNotSentYet(record.body)

@@ -1,4 +1,4 @@
-"""Event handlers that are not HTTP: the midnight rollover."""
+"""The midnight rollover (a schedule at 17:00 UTC): prepare the service day that has begun."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from chalicelib.services.days import rollover
 from chalicelib.settings import settings
 
 
-def run_rollover(event: Any) -> dict[str, Any]:
+def handle(event: Any) -> dict[str, Any]:
     """Prepare the service day that has just begun at every site.
 
     The day is taken from the later of the event's scheduled time and now, so a delayed

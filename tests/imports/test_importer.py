@@ -15,10 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chalicelib.core.applications import Application, Service, Stage
-from chalicelib.imports import TIME_RESERVE_MS, _out_of_time
+from chalicelib.events.stage_import import TIME_RESERVE_MS, _out_of_time
+from chalicelib.imports.importer import Summary, import_object
 from chalicelib.imports.reasons import codes_of
 from chalicelib.imports.rows import FIELDS, Accepted, Columns, judge_row
-from chalicelib.imports.run import Summary, import_object
 
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
 KEY = b"test-key"
