@@ -9,7 +9,8 @@ stage from three sources, so none of them can drift from the infrastructure:
 - the functions: those chalice generated (read from its own template), each given a fixed
   name (`loket-<stage>-<function>`, which its policy file's log ARN names), the Lambda
   runtime, and alarms;
-- the error bodies API Gateway answers by itself: `chalicelib.http.errors.error_body`.
+- the answers API Gateway and the WAF give by themselves: status and body read from the
+  declaration of each error code (`chalicelib.core.errors.ERROR_CODES`).
 
 IAM is not here: each function's policy is hand-written in `.chalice/policy-<stage>-<fn>.json`
 (chalice puts it in the template as written; its `Fn::GetAtt`s name the tables below).
@@ -52,25 +53,26 @@ WAF_LOG_RETENTION_DAYS = 7
 WAF_WEBHOOK_LIMIT_PER_IP_5_MIN = 6000
 
 # What API Gateway itself answers (never reaching the app), as the contract's error body.
-# (status, code, extra headers); local/gateway.py answers the same way on one machine.
-GATEWAY_RESPONSES: dict[str, tuple[int, str, dict[str, str]]] = {
-    "UNAUTHORIZED": (401, "unauthorized", {}),  # no token
-    "ACCESS_DENIED": (401, "unauthorized", {}),  # the authorizer refused the token
-    "EXPIRED_TOKEN": (401, "unauthorized", {}),
-    "MISSING_AUTHENTICATION_TOKEN": (404, "not_found", {}),  # API Gateway's word for an unknown path
-    "INCOMPLETE_SIGNATURE": (404, "not_found", {}),  # the same, when the request has an Authorization header
-    "RESOURCE_NOT_FOUND": (404, "not_found", {}),
-    "REQUEST_TOO_LARGE": (413, "payload_too_large", {}),
-    "UNSUPPORTED_MEDIA_TYPE": (415, "unsupported_media_type", {}),
-    "THROTTLED": (429, "rate_limited", {"Retry-After": "1"}),  # stage throttling
-    "QUOTA_EXCEEDED": (429, "rate_limited", {"Retry-After": "60"}),
-    "WAF_FILTERED": (403, "forbidden", {}),
-    "INTEGRATION_FAILURE": (503, "unavailable", {"Retry-After": "5"}),
-    "INTEGRATION_TIMEOUT": (503, "unavailable", {"Retry-After": "5"}),
-    "AUTHORIZER_FAILURE": (503, "unavailable", {"Retry-After": "5"}),  # e.g. SSM unreachable
-    "AUTHORIZER_CONFIGURATION_ERROR": (500, "internal_error", {}),
-    "DEFAULT_4XX": (400, "invalid_request", {}),
-    "DEFAULT_5XX": (500, "internal_error", {}),
+# (code, extra headers), the status is the code's (chalicelib.core.errors.ERROR_CODES);
+# local/gateway.py answers the same way on one machine.
+GATEWAY_RESPONSES: dict[str, tuple[str, dict[str, str]]] = {
+    "UNAUTHORIZED": ("unauthorized", {}),  # no token
+    "ACCESS_DENIED": ("unauthorized", {}),  # the authorizer refused the token
+    "EXPIRED_TOKEN": ("unauthorized", {}),
+    "MISSING_AUTHENTICATION_TOKEN": ("not_found", {}),  # API Gateway's word for an unknown path
+    "INCOMPLETE_SIGNATURE": ("not_found", {}),  # the same, when the request has an Authorization header
+    "RESOURCE_NOT_FOUND": ("not_found", {}),
+    "REQUEST_TOO_LARGE": ("payload_too_large", {}),
+    "UNSUPPORTED_MEDIA_TYPE": ("unsupported_media_type", {}),
+    "THROTTLED": ("rate_limited", {"Retry-After": "1"}),  # stage throttling
+    "QUOTA_EXCEEDED": ("rate_limited", {"Retry-After": "60"}),
+    "WAF_FILTERED": ("forbidden", {}),
+    "INTEGRATION_FAILURE": ("unavailable", {"Retry-After": "5"}),
+    "INTEGRATION_TIMEOUT": ("unavailable", {"Retry-After": "5"}),
+    "AUTHORIZER_FAILURE": ("unavailable", {"Retry-After": "5"}),  # e.g. SSM unreachable
+    "AUTHORIZER_CONFIGURATION_ERROR": ("internal_error", {}),
+    "DEFAULT_4XX": ("invalid_request", {}),
+    "DEFAULT_5XX": ("internal_error", {}),
 }
 
 # One line per request; API Gateway has no variable holding a request body, and none of the
@@ -415,13 +417,13 @@ def _import_bucket(stage: StageConfig) -> Template:
 def gateway_responses() -> Template:
     """API Gateway's own answers, in the contract's shape (Indonesian, the default language)."""
     from chalicelib.http.edge import JSON_HEADERS
-    from chalicelib.http.errors import error_body
+    from chalicelib.http.errors import STATUS_OF, error_body
 
     responses: Template = {}
-    for response_type, (status, code, headers) in GATEWAY_RESPONSES.items():
+    for response_type, (code, headers) in GATEWAY_RESPONSES.items():
         all_headers = {"Cache-Control": JSON_HEADERS["Cache-Control"], **headers}
         responses[response_type] = {
-            "StatusCode": str(status),
+            "StatusCode": str(STATUS_OF[code]),
             "ResponseTemplates": {"application/json": json.dumps(error_body(code, "id"), ensure_ascii=False)},
             "ResponseParameters": {"Headers": {name: f"'{value}'" for name, value in all_headers.items()}},
         }
@@ -508,7 +510,7 @@ def _api(stage: StageConfig) -> Template:
 
 def _waf(stage: StageConfig) -> Template:
     from chalicelib.http.edge import GATEWAY_METHODS
-    from chalicelib.http.errors import error_body
+    from chalicelib.http.errors import STATUS_OF, error_body
 
     def visibility(metric: str) -> Template:
         return {"CloudWatchMetricsEnabled": True, "MetricName": metric, "SampledRequestsEnabled": True}
@@ -517,7 +519,7 @@ def _waf(stage: StageConfig) -> Template:
         return {
             "Block": {
                 "CustomResponse": {
-                    "ResponseCode": 429,
+                    "ResponseCode": STATUS_OF["rate_limited"],
                     "CustomResponseBodyKey": "rate_limited",
                     "ResponseHeaders": [{"Name": "Retry-After", "Value": "300"}],
                 }
@@ -620,7 +622,7 @@ def _waf(stage: StageConfig) -> Template:
                         "Action": {
                             "Block": {
                                 "CustomResponse": {
-                                    "ResponseCode": 405,
+                                    "ResponseCode": STATUS_OF["method_not_allowed"],
                                     "CustomResponseBodyKey": "method_not_allowed",
                                 }
                             }
