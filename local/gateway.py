@@ -13,9 +13,9 @@ from chalice.app import Chalice
 from chalice.config import Config
 from chalice.local import LocalGateway, LocalGatewayException
 
-from chalicelib.core.messages import language_of
 from chalicelib.http.edge import JSON_HEADERS, header
-from chalicelib.http.errors import error_body
+from chalicelib.http.errors import STATUS_OF, error_body
+from chalicelib.http.language import language_of
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,6 @@ class Gateway:
         missing_route = refusal.CODE == 403 and (
             b"Missing Authentication Token" in body or b"Authorization header requires" in body
         )
-        status, code = (404, "not_found") if missing_route else (401, "unauthorized")
+        code = "not_found" if missing_route else "unauthorized"
         lang = language_of(header(headers, "accept-language"))
-        return GatewayAnswer(status, dict(JSON_HEADERS), json.dumps(error_body(code, lang)).encode())
+        return GatewayAnswer(STATUS_OF[code], dict(JSON_HEADERS), json.dumps(error_body(code, lang)).encode())

@@ -12,9 +12,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from chalice.app import Chalice
 
-from chalicelib.core.messages import language_of
 from chalicelib.http.edge import GATEWAY_METHODS, JSON_HEADERS
 from chalicelib.http.errors import CODE_FOR_STATUS, error_body
+from chalicelib.http.language import language_of
 from chalicelib.http.requests import MAX_BODY_BYTES
 from local.background import BackgroundServer
 from local.gateway import Gateway

@@ -1,15 +1,157 @@
-"""Domain outcomes that end a request. Each carries the stable error code of API.md.
+"""Every error code of API.md, declared once: its HTTP status and its text in both languages.
 
-The mapping to HTTP status lives at the edge (chalicelib/http/errors.py), in one table.
+`ERROR_CODES` is the one place a code is written down. The exception classes below carry
+their code from it (a class naming an undeclared code fails at import); the edge derives
+its status table and error bodies from it (chalicelib/http/errors.py), and so do the
+answers API Gateway and the WAF give by themselves (infra/template.py, local/gateway.py).
+tests/routes/test_error_codes.py checks openapi.yaml against it.
+
+A text may name a limit the edge enforces as `{max_body_kib}` or `{max_quota}`: the edge
+fills it from the constant, so the text cannot drift from the rule.
 """
 
 from __future__ import annotations
+
+from typing import Any, ClassVar, NamedTuple
+
+
+class ErrorCode(NamedTuple):  # not a dataclass: this is on the API's cold start, and cheaper
+    code: str
+    status: int
+    id: str  # Indonesian, the default
+    en: str
+    # The code a bare status gets when the framework or API Gateway answers it by itself
+    # (at most one per status).
+    stands_for_status: bool = False
+
+
+ERROR_CODES: dict[str, ErrorCode] = {
+    e.code: e
+    for e in (
+        ErrorCode(
+            "invalid_json",
+            400,
+            id="Permintaan tidak dapat dibaca (JSON tidak valid).",
+            en="The request could not be read (invalid JSON).",
+        ),
+        ErrorCode(
+            "invalid_request",
+            400,
+            id="Permintaan tidak lengkap atau isinya tidak sesuai.",
+            en="The request is incomplete or has the wrong shape.",
+            stands_for_status=True,
+        ),
+        ErrorCode(
+            "invalid_nik",
+            400,
+            id="NIK tidak valid. NIK terdiri dari 16 angka, sesuai yang tertulis di KTP atau KK.",
+            en="Invalid NIK. A NIK is 16 digits, as printed on the KTP or KK.",
+        ),
+        ErrorCode(
+            "invalid_quota",
+            400,
+            id="Kuota harus berupa bilangan bulat dari 0 sampai {max_quota}.",
+            en="The quota must be a whole number from 0 to {max_quota}.",
+        ),
+        ErrorCode(
+            "invalid_day",
+            400,
+            id="Tanggal tidak valid (format YYYY-MM-DD, tidak boleh hari yang sudah lewat).",
+            en="Invalid date (format YYYY-MM-DD, not a day in the past).",
+        ),
+        ErrorCode(
+            "unauthorized",
+            401,
+            id="Token tidak ada atau tidak valid.",
+            en="Missing or invalid token.",
+            stands_for_status=True,
+        ),
+        ErrorCode(
+            "forbidden",
+            403,
+            id="Anda tidak berwenang untuk tindakan ini.",
+            en="You are not allowed to do this.",
+            stands_for_status=True,
+        ),
+        ErrorCode(
+            "not_found",
+            404,
+            id="Data tidak ditemukan.",
+            en="No record found.",
+            stands_for_status=True,
+        ),
+        ErrorCode(
+            "unknown_site",
+            404,
+            id="Lokasi layanan tidak dikenal.",
+            en="Unknown service site.",
+        ),
+        ErrorCode(
+            "method_not_allowed",
+            405,
+            id="Metode tidak diizinkan untuk alamat ini.",
+            en="Method not allowed for this path.",
+            stands_for_status=True,
+        ),
+        ErrorCode(
+            "quota_exhausted",
+            409,
+            id="Maaf, nomor antrean hari ini sudah habis. Silakan coba lagi pada hari layanan berikutnya.",
+            en="Sorry, today's queue numbers have run out. Please try again on the next service day.",
+        ),
+        ErrorCode(
+            "closed",
+            409,
+            id="Maaf, hari ini tidak ada layanan antrean di lokasi ini.",
+            en="Sorry, there is no queue service at this site today.",
+        ),
+        ErrorCode(
+            "payload_too_large",
+            413,
+            id="Permintaan terlalu besar (maksimal {max_body_kib} KiB).",
+            en="The request is too large ({max_body_kib} KiB at most).",
+            stands_for_status=True,
+        ),
+        ErrorCode(
+            "unsupported_media_type",
+            415,
+            id="Jenis isi permintaan tidak didukung; kirim JSON.",
+            en="Unsupported request content type; send JSON.",
+            stands_for_status=True,
+        ),
+        ErrorCode(
+            "rate_limited",
+            429,
+            id="Terlalu banyak permintaan. Silakan tunggu sebentar lalu coba lagi.",
+            en="Too many requests. Please wait a moment and try again.",
+            stands_for_status=True,
+        ),
+        ErrorCode(
+            "internal_error",
+            500,
+            id="Terjadi kesalahan pada sistem. Silakan coba lagi.",
+            en="Something went wrong. Please try again.",
+        ),
+        ErrorCode(
+            "unavailable",
+            503,
+            id="Layanan sedang sibuk. Silakan coba lagi sebentar lagi; permintaan Anda tidak hilang.",
+            en="The service is busy. Please try again shortly; nothing was lost.",
+            stands_for_status=True,
+        ),
+    )
+}
 
 
 class LoketError(Exception):
     """Base of every error a resident or an operator can be told about."""
 
-    code = "internal_error"
+    code: ClassVar[str] = "internal_error"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.code not in ERROR_CODES:
+            raise TypeError(f"{cls.__name__}.code {cls.code!r} is not declared in ERROR_CODES")
 
     def __init__(self, detail: str = "") -> None:
         super().__init__(detail or self.code)

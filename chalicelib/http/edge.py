@@ -12,8 +12,8 @@ from typing import Any
 from chalice.app import AuthRequest, AuthResponse, Chalice, Request, Response
 
 from chalicelib.core.errors import LoketError
-from chalicelib.core.messages import language_of
 from chalicelib.http.errors import CODE_FOR_STATUS, error_body, error_parts, is_contract_error
+from chalicelib.http.language import language_of
 from chalicelib.http.requests import language
 from chalicelib.logs import log
 

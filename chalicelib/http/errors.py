@@ -1,45 +1,30 @@
-"""Error code to HTTP status, in one table, and the contract's error body."""
+"""Error code to HTTP status, and the contract's error body: both read from the one
+declaration of each code, `chalicelib.core.errors.ERROR_CODES`."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from chalicelib.core.errors import LoketError, RateLimited, Unavailable
-from chalicelib.core.messages import Language, error_message
+from chalicelib.core.errors import ERROR_CODES, LoketError, RateLimited, Unavailable
+from chalicelib.core.messages import Language
+from chalicelib.core.quota import MAX_QUOTA
+from chalicelib.http.requests import MAX_BODY_BYTES
 
-STATUS_OF: dict[str, int] = {
-    "invalid_json": 400,
-    "invalid_request": 400,
-    "invalid_nik": 400,
-    "invalid_quota": 400,
-    "invalid_day": 400,
-    "unauthorized": 401,
-    "forbidden": 403,
-    "not_found": 404,
-    "unknown_site": 404,
-    "method_not_allowed": 405,
-    "quota_exhausted": 409,
-    "closed": 409,
-    "payload_too_large": 413,
-    "unsupported_media_type": 415,
-    "rate_limited": 429,
-    "internal_error": 500,
-    "unavailable": 503,
-}
+STATUS_OF: dict[str, int] = {e.code: e.status for e in ERROR_CODES.values()}
 
 # What the framework or the gateway answers by itself, by status, rewritten to the contract.
-CODE_FOR_STATUS: dict[int, str] = {
-    400: "invalid_request",
-    401: "unauthorized",
-    403: "forbidden",
-    404: "not_found",
-    405: "method_not_allowed",
-    413: "payload_too_large",
-    415: "unsupported_media_type",
-    429: "rate_limited",
-    503: "unavailable",
+CODE_FOR_STATUS: dict[int, str] = {e.status: e.code for e in ERROR_CODES.values() if e.stands_for_status}
+
+# The limits a text names, filled in once so that it says what the rule enforces.
+_LIMITS = {"max_body_kib": MAX_BODY_BYTES // 1024, "max_quota": MAX_QUOTA}
+MESSAGES: dict[str, dict[Language, str]] = {
+    e.code: {"id": e.id.format_map(_LIMITS), "en": e.en.format_map(_LIMITS)} for e in ERROR_CODES.values()
 }
+
+
+def error_message(code: str, language: Language) -> str:
+    return MESSAGES.get(code, MESSAGES["internal_error"])[language]
 
 
 def error_body(code: str, language: Language) -> dict[str, Any]:

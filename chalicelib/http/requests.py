@@ -9,7 +9,8 @@ from typing import Any
 from chalice.app import Request
 
 from chalicelib.core.errors import InvalidJson, InvalidRequest, PayloadTooLarge
-from chalicelib.core.messages import Language, language_of
+from chalicelib.core.messages import Language
+from chalicelib.http.language import language_of
 
 MAX_BODY_BYTES = 64 * 1024
 # No count, quota or limit of ours has more digits; int() refuses more than 4,300 anyway.

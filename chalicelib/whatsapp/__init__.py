@@ -4,7 +4,8 @@
     signature.py  X-Hub-Signature-256 over the raw body
     payloads.py   the text messages inside a webhook payload
     commands.py   STATUS / ANTRE / KUOTA / help, as residents type them
-    replies.py    the reply wording, from the message catalogue
+    replies.py    the reply wording
+    texts.py      the replies' texts, Indonesian and English
     inbox.py      exactly once: claim each message id, work out its reply, queue it
     outbox.py     send queued replies: one code path for the SQS worker and the local drain
     graph.py      a small Graph API client on urllib3 (already loaded with botocore)

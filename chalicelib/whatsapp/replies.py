@@ -1,4 +1,4 @@
-"""Reply texts, worded from the message catalogue (chalicelib/core/messages.py).
+"""Reply texts, worded from texts.py and the domain's wording (chalicelib/core/messages.py).
 
 Each function returns one WhatsApp text. Indonesian by default. A NIK appears only as
 its last 4 digits.
@@ -9,39 +9,31 @@ from __future__ import annotations
 from datetime import date, tzinfo
 
 from chalicelib.core.applications import Application
-from chalicelib.core.messages import (
-    NEXT_STEPS,
-    SERVICE_NAMES,
-    STAGE_LABELS,
-    WHATSAPP_MONTHS,
-    WHATSAPP_SITE_NAMES,
-    WHATSAPP_TEXTS,
-    WHATSAPP_WEEKDAYS,
-    Language,
-)
+from chalicelib.core.messages import NEXT_STEPS, SERVICE_NAMES, STAGE_LABELS, Language
 from chalicelib.core.nik import Nik
 from chalicelib.core.quota import DayCounter
 from chalicelib.core.service_day import local_date
 from chalicelib.whatsapp.commands import NikCommand
+from chalicelib.whatsapp.texts import MONTHS, SITE_NAMES, TEXTS, WEEKDAYS
 
 
 def _text(key: str, lang: Language, **fields: object) -> str:
-    return WHATSAPP_TEXTS[key][lang].format(**fields)
+    return TEXTS[key][lang].format(**fields)
 
 
 def long_date(day: date, lang: Language = "id") -> str:
     """`Senin, 1 Desember 2025`."""
-    weekday, month = WHATSAPP_WEEKDAYS[lang][day.weekday()], WHATSAPP_MONTHS[lang][day.month - 1]
+    weekday, month = WEEKDAYS[lang][day.weekday()], MONTHS[lang][day.month - 1]
     return f"{weekday}, {day.day} {month} {day.year}"
 
 
 def short_date(day: date, lang: Language = "id") -> str:
     """`1 Des 2025`: months cut to three letters."""
-    return f"{day.day} {WHATSAPP_MONTHS[lang][day.month - 1][:3]} {day.year}"
+    return f"{day.day} {MONTHS[lang][day.month - 1][:3]} {day.year}"
 
 
 def site_name(site: str, lang: Language = "id") -> str:
-    return WHATSAPP_SITE_NAMES.get(site, {}).get(lang, site)
+    return SITE_NAMES.get(site, {}).get(lang, site)
 
 
 def help_text(lang: Language = "id") -> str:

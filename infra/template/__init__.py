@@ -9,7 +9,8 @@ stage from three sources, so none of them can drift from the infrastructure:
 - the functions: those chalice generated (read from its own template), each given a fixed
   name (`loket-<stage>-<function>`, which its policy file's log ARN names), the Lambda
   runtime, and alarms;
-- the error bodies API Gateway answers by itself: `chalicelib.http.errors.error_body`.
+- the answers API Gateway and the WAF give by themselves: status and body read from the
+  declaration of each error code (`chalicelib.core.errors.ERROR_CODES`).
 
 One module per section: `stage` (what a stage is, how things are named), `functions`,
 `tables`, `queues`, `bucket` (the import bucket), `api` (API Gateway, its answers, its logs),

@@ -13,25 +13,26 @@ THROTTLE_RATE_PER_SECOND = 50
 THROTTLE_BURST = 100
 
 # What API Gateway itself answers (never reaching the app), as the contract's error body.
-# (status, code, extra headers); local/gateway.py answers the same way on one machine.
-GATEWAY_RESPONSES: dict[str, tuple[int, str, dict[str, str]]] = {
-    "UNAUTHORIZED": (401, "unauthorized", {}),  # no token
-    "ACCESS_DENIED": (401, "unauthorized", {}),  # the authorizer refused the token
-    "EXPIRED_TOKEN": (401, "unauthorized", {}),
-    "MISSING_AUTHENTICATION_TOKEN": (404, "not_found", {}),  # API Gateway's word for an unknown path
-    "INCOMPLETE_SIGNATURE": (404, "not_found", {}),  # the same, when the request has an Authorization header
-    "RESOURCE_NOT_FOUND": (404, "not_found", {}),
-    "REQUEST_TOO_LARGE": (413, "payload_too_large", {}),
-    "UNSUPPORTED_MEDIA_TYPE": (415, "unsupported_media_type", {}),
-    "THROTTLED": (429, "rate_limited", {"Retry-After": "1"}),  # stage throttling
-    "QUOTA_EXCEEDED": (429, "rate_limited", {"Retry-After": "60"}),
-    "WAF_FILTERED": (403, "forbidden", {}),
-    "INTEGRATION_FAILURE": (503, "unavailable", {"Retry-After": "5"}),
-    "INTEGRATION_TIMEOUT": (503, "unavailable", {"Retry-After": "5"}),
-    "AUTHORIZER_FAILURE": (503, "unavailable", {"Retry-After": "5"}),  # e.g. SSM unreachable
-    "AUTHORIZER_CONFIGURATION_ERROR": (500, "internal_error", {}),
-    "DEFAULT_4XX": (400, "invalid_request", {}),
-    "DEFAULT_5XX": (500, "internal_error", {}),
+# (code, extra headers), the status is the code's (chalicelib.core.errors.ERROR_CODES);
+# local/gateway.py answers the same way on one machine.
+GATEWAY_RESPONSES: dict[str, tuple[str, dict[str, str]]] = {
+    "UNAUTHORIZED": ("unauthorized", {}),  # no token
+    "ACCESS_DENIED": ("unauthorized", {}),  # the authorizer refused the token
+    "EXPIRED_TOKEN": ("unauthorized", {}),
+    "MISSING_AUTHENTICATION_TOKEN": ("not_found", {}),  # API Gateway's word for an unknown path
+    "INCOMPLETE_SIGNATURE": ("not_found", {}),  # the same, when the request has an Authorization header
+    "RESOURCE_NOT_FOUND": ("not_found", {}),
+    "REQUEST_TOO_LARGE": ("payload_too_large", {}),
+    "UNSUPPORTED_MEDIA_TYPE": ("unsupported_media_type", {}),
+    "THROTTLED": ("rate_limited", {"Retry-After": "1"}),  # stage throttling
+    "QUOTA_EXCEEDED": ("rate_limited", {"Retry-After": "60"}),
+    "WAF_FILTERED": ("forbidden", {}),
+    "INTEGRATION_FAILURE": ("unavailable", {"Retry-After": "5"}),
+    "INTEGRATION_TIMEOUT": ("unavailable", {"Retry-After": "5"}),
+    "AUTHORIZER_FAILURE": ("unavailable", {"Retry-After": "5"}),  # e.g. SSM unreachable
+    "AUTHORIZER_CONFIGURATION_ERROR": ("internal_error", {}),
+    "DEFAULT_4XX": ("invalid_request", {}),
+    "DEFAULT_5XX": ("internal_error", {}),
 }
 
 # One line per request; API Gateway has no variable holding a request body, and none of the
@@ -55,13 +56,13 @@ ACCESS_LOG_FIELDS = {
 def gateway_responses() -> Template:
     """API Gateway's own answers, in the contract's shape (Indonesian, the default language)."""
     from chalicelib.http.edge import JSON_HEADERS
-    from chalicelib.http.errors import error_body
+    from chalicelib.http.errors import STATUS_OF, error_body
 
     responses: Template = {}
-    for response_type, (status, code, headers) in GATEWAY_RESPONSES.items():
+    for response_type, (code, headers) in GATEWAY_RESPONSES.items():
         all_headers = {"Cache-Control": JSON_HEADERS["Cache-Control"], **headers}
         responses[response_type] = {
-            "StatusCode": str(status),
+            "StatusCode": str(STATUS_OF[code]),
             "ResponseTemplates": {"application/json": json.dumps(error_body(code, "id"), ensure_ascii=False)},
             "ResponseParameters": {"Headers": {name: f"'{value}'" for name, value in all_headers.items()}},
         }

@@ -23,7 +23,7 @@ WAF_WEBHOOK_LIMIT_PER_IP_5_MIN = 6000
 
 def _waf(stage: StageConfig) -> Template:
     from chalicelib.http.edge import GATEWAY_METHODS
-    from chalicelib.http.errors import error_body
+    from chalicelib.http.errors import STATUS_OF, error_body
 
     def visibility(metric: str) -> Template:
         return {"CloudWatchMetricsEnabled": True, "MetricName": metric, "SampledRequestsEnabled": True}
@@ -32,7 +32,7 @@ def _waf(stage: StageConfig) -> Template:
         return {
             "Block": {
                 "CustomResponse": {
-                    "ResponseCode": 429,
+                    "ResponseCode": STATUS_OF["rate_limited"],
                     "CustomResponseBodyKey": "rate_limited",
                     "ResponseHeaders": [{"Name": "Retry-After", "Value": "300"}],
                 }
@@ -135,7 +135,7 @@ def _waf(stage: StageConfig) -> Template:
                         "Action": {
                             "Block": {
                                 "CustomResponse": {
-                                    "ResponseCode": 405,
+                                    "ResponseCode": STATUS_OF["method_not_allowed"],
                                     "CustomResponseBodyKey": "method_not_allowed",
                                 }
                             }

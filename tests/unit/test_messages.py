@@ -3,8 +3,10 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.core.applications import Service, Stage
-from chalicelib.core.messages import ERRORS, NEXT_STEPS, SERVICE_NAMES, STAGE_LABELS, language_of
+from chalicelib.core.messages import NEXT_STEPS, SERVICE_NAMES, STAGE_LABELS
+from chalicelib.http.errors import MESSAGES as ERRORS
 from chalicelib.http.errors import STATUS_OF
+from chalicelib.http.language import language_of
 
 
 def test_every_stage_and_service_has_indonesian_and_english_text() -> None:

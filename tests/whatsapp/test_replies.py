@@ -10,10 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chalicelib.core.applications import Application, Service, Stage
-from chalicelib.core.messages import SERVICE_NAMES, WHATSAPP_TEXTS
+from chalicelib.core.messages import SERVICE_NAMES
 from chalicelib.core.nik import parse_nik
 from chalicelib.core.quota import DayCounter
 from chalicelib.whatsapp import replies
+from chalicelib.whatsapp.texts import TEXTS as WHATSAPP_TEXTS
 
 NIK = parse_nik("3505124509909001")
 WIB = timezone(timedelta(hours=7))
