@@ -2,7 +2,7 @@
 
 A missing or malformed setting fails at the first request, naming the variable.
 Secrets come from the environment locally; in AWS each comes from an SSM
-SecureString parameter whose name is in `<VAR>_PARAMETER` (see README).
+SecureString parameter whose name is in `<VAR>_PARAMETER` (see docs/CONFIGURATION.md).
 """
 
 from __future__ import annotations

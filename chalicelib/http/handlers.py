@@ -135,7 +135,7 @@ def _nik_key() -> bytes:
 
 def _limit(request: Request, route: str, *, fail_open: bool = False) -> None:
     """The per-client limit; lookups `fail_open` when it cannot be counted, tickets do not
-    (README, "Privacy")."""
+    (docs/DESIGN.md, "Privacy")."""
     config = settings()
     check_rate(
         runtime.store(),

@@ -35,7 +35,7 @@ def prepare_day(store: DynamoStore, settings: Settings, site: str, day: date) ->
     """Make sure the day's counter exists and carries the current standing quota. Idempotent.
 
     The config is read again after the write: a default set in between was propagated to
-    the days that existed then, which may not have included this one (README, "How the
+    the days that existed then, which may not have included this one (docs/DESIGN.md, "How the
     ticket counter stays exact").
     """
     config = store.site_config(site, settings.default_quota)

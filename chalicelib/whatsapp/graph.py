@@ -1,6 +1,6 @@
 """A small Graph API client: one text message per call, on urllib3.
 
-Why not pywa: measured on this machine (README, WhatsApp section), `import pywa` 4.5 costs
+Why not pywa: measured on this machine (docs/WHATSAPP.md), `import pywa` 4.5 costs
 ~0.7-0.9 s even after PynamoDB is loaded and adds ~1 MB (244 files, httpx/anyio/httpcore)
 to the zip, while urllib3 is already imported by botocore (0 ms more) and ships with the
 Lambda runtime. One pool per process keeps the TLS connection to Graph open between warm

@@ -36,7 +36,7 @@ GATEWAY_RESPONSES: dict[str, tuple[str, dict[str, str]]] = {
 }
 
 # One line per request; API Gateway has no variable holding a request body, and none of the
-# ones below holds a query string, a header value or the client's address (README, Privacy):
+# ones below holds a query string, a header value or the client's address (docs/DESIGN.md, Privacy):
 # what an operator needs is which route answered what, and how fast.
 ACCESS_LOG_FIELDS = {
     "requestId": "$context.requestId",

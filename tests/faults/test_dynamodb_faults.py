@@ -168,7 +168,7 @@ def test_a_throttled_rate_limit_table_lets_lookups_through_and_logs_it_but_not_t
     assert throttle.answered == 3 * attempts()  # each route asked for its count, and was refused
     assert (status.status, status.code) == (404, "not_found")
     assert (quota.status, quota.body["issued"]) == (200, 0)
-    assert_retryable(ticket)  # a ticket is never taken uncounted: see README, "Privacy"
+    assert_retryable(ticket)  # a ticket is never taken uncounted: see docs/DESIGN.md, "Privacy"
     assert stored_counter(SITE, TODAY) is None
     skipped = [e for e in loket_log.events if e["event"] == "rate_limit_unavailable"]
     assert [(e["route"], e["level"]) for e in skipped] == [("status", "WARNING"), ("quota", "WARNING")]

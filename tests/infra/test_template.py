@@ -58,7 +58,7 @@ GATEWAY_ANSWERS = {  # API Gateway's response type: (status, the contract's erro
     "DEFAULT_4XX": (400, "invalid_request"),
     "DEFAULT_5XX": (500, "internal_error"),
 }
-# README, Privacy: application logs and the API's request logs (which hold no address) 14 days
+# docs/DESIGN.md, Privacy: application logs and the API's request logs (which hold no address) 14 days
 # in dev and 90 in prod; the WAF's log of blocked requests, which keeps their address, 7 days.
 RETENTION_DAYS = {"dev": 14, "prod": 90}
 WAF_LOG_RETENTION_DAYS = 7

@@ -26,7 +26,7 @@ def _hmac(key: bytes, text: str) -> bytes:
 
 
 def _key_for(label: str) -> bytes:
-    """The derivation as the README states it, written out independently of the code."""
+    """The derivation as docs/DESIGN.md states it, written out independently of the code."""
     return _hmac(ROOT_KEY, f"loket-hash-key:{label}")
 
 
