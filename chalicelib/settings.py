@@ -45,7 +45,7 @@ Number = TypeVar("Number", int, float)
 
 
 class SettingsError(RuntimeError):
-    pass
+    """A setting missing or malformed. Its message names the variable, never a value."""
 
 
 @dataclass(frozen=True)

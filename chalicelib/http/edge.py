@@ -81,7 +81,17 @@ class Edge:
         except LoketError as error:
             status, headers, body = error_parts(error, language(request))
         except Exception as error:  # a bug or an unexpected AWS fault: never the input's fault
-            log("unhandled_error", logging.ERROR, handler=handler.__name__, error=type(error).__name__)
+            from chalicelib.settings import SettingsError
+
+            # A setting's refusal names the variable and never its value: the operator's clue.
+            detail = {"detail": str(error)} if isinstance(error, SettingsError) else {}
+            log(
+                "unhandled_error",
+                logging.ERROR,
+                handler=handler.__name__,
+                error=type(error).__name__,
+                **detail,
+            )
             status, body = 500, error_body("internal_error", language(request))
         log(
             "request",

@@ -4,10 +4,13 @@ header names keep the client's casing, and the rewritten error still speaks its 
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 import pytest
 from chalice.local import LambdaContext
+
+from tests.api_client import Api
 
 
 def _gateway_event(headers: dict[str, str]) -> dict[str, Any]:
@@ -45,3 +48,23 @@ def test_a_rewritten_framework_error_speaks_english_whatever_the_header_casing(n
     assert json.loads(response["body"]) == {
         "error": {"code": "unsupported_media_type", "message": "Unsupported request content type; send JSON."}
     }
+
+
+def test_a_lambda_refusing_a_short_hash_key_answers_500_and_logs_which_setting(
+    api: Api, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The refusal names the variable for the operator, never the key, and the resident gets
+    the contract's error, not a stack trace."""
+    from chalicelib import settings
+
+    short_key = "k" * 31
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "loket-prod-api-handler")
+    monkeypatch.setenv("LOKET_NIK_HMAC_KEY", short_key)
+    settings.reset()
+    with caplog.at_level(logging.ERROR, logger="loket"):
+        answer = api.post("/v1/status", {"nik": "3505124509909001"})
+    assert answer.status == 500 and answer.code == "internal_error"
+    refusals = [r.getMessage() for r in caplog.records if "unhandled_error" in r.getMessage()]
+    assert len(refusals) == 1
+    assert "LOKET_NIK_HMAC_KEY must be at least 32 bytes" in refusals[0]
+    assert short_key not in caplog.text
