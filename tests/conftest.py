@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from tests.api_client import Clock
+    from tests.support.api_client import Clock
 
 # Nothing in the test suite may reach AWS: fake credentials, a region, no account endpoints.
 os.environ.update(
@@ -43,7 +43,7 @@ def fresh_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.fixture
 def start_instant() -> datetime:
     """Where a test's clock starts; a tier's conftest may start it elsewhere."""
-    from tests.api_client import MONDAY_0900_WIB
+    from tests.support.api_client import MONDAY_0900_WIB
 
     return MONDAY_0900_WIB
 
@@ -52,7 +52,7 @@ def start_instant() -> datetime:
 def clock(monkeypatch: pytest.MonkeyPatch, start_instant: datetime) -> Clock:
     """The app's clock (`chalicelib.runtime.now`), held still until the test moves it."""
     from chalicelib import runtime
-    from tests.api_client import Clock
+    from tests.support.api_client import Clock
 
     clock = Clock(start_instant)
     monkeypatch.setattr(runtime, "now", clock)
