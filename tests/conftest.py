@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 import pytest
+
+from tests.support.tiers import markers_for
 
 if TYPE_CHECKING:
     from tests.support.api_client import Clock
@@ -24,6 +27,18 @@ os.environ.update(
 )
 for _name in ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE", "AWS_SESSION_TOKEN"):
     os.environ.pop(_name, None)
+
+TESTS = Path(__file__).resolve().parent
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by them
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Each test gets its tier's markers (`slow`, `integration`, ...: tests/support/tiers.py)."""
+    for item in items:
+        path = Path(item.path).resolve()
+        if path.is_relative_to(TESTS):
+            for name in markers_for(PurePosixPath(path.relative_to(TESTS).as_posix())):
+                item.add_marker(name)
 
 
 @pytest.fixture(autouse=True)

@@ -9,4 +9,5 @@ holds fixtures only; nothing imports a conftest or a test module: tests/unit/tes
 - `faults`: faults injected at botocore. `browser`: the browser tier's Chromium and page.
 - `stage_import`: the S3 import as a test drives it. `templates`: reading a packaged template.
 - `whatsapp`: captured payloads, signing, a stand-in Graph API.
+- `tiers`: the markers (`slow`, `integration`, ...) each tier's tests get from their directory.
 """
