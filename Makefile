@@ -9,7 +9,7 @@ MEASURE ?=
 # Template checkers whose pins clash with the dev venv's (see infra/requirements-checkov.txt).
 CHECKOV_VENV := .venv-checkov
 
-.PHONY: install run token test lint typecheck test-unit test-integration clean package bench test-load \
+.PHONY: install run token check test lint typecheck test-unit test-integration clean package bench test-load \
         preflight-test preflight-package
 
 # Every package of the dev venv, runtime included, at the version and hashes of requirements.lock.
@@ -52,6 +52,10 @@ lint: $(VENV)/.installed
 
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy
+
+# The edit-run loop, under a minute: lint, types, and the tests not marked slow (tests/support/tiers.py).
+check: lint typecheck
+	$(BIN)/pytest -m "not slow"
 
 test-unit: $(VENV)/.installed
 	$(BIN)/pytest tests/unit tests/routes

@@ -34,7 +34,7 @@ def main() -> float:
         from chalicelib import runtime
         from chalicelib.store.models import create_missing_tables
         from local.http_server import HttpServer
-        from tests.integration.residents import distinct_niks
+        from tests.support.residents import distinct_niks
 
         quiet_logs()
         runtime.now = lambda: MONDAY_0800_WIB  # an open weekday, whatever day the bench runs

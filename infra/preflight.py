@@ -22,7 +22,7 @@ from pathlib import Path
 # The Lambda runtime's version (infra/template/stage.py LAMBDA_RUNTIME; a test keeps them equal):
 # bytecode compiled by any other version is ignored and every module compiles from source.
 LAMBDA_PYTHON_VERSION = "3.12"
-DEFAULT_CHROMIUM = "/usr/bin/chromium"  # tests/browser/harness.py reads LOKET_CHROMIUM too
+DEFAULT_CHROMIUM = "/usr/bin/chromium"  # tests/support/browser.py reads LOKET_CHROMIUM too
 
 # Debian 12 packages no Python 3.12: uv (from PyPI) fetches a prebuilt one in seconds
 # (pyenv would compile it from source).

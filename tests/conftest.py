@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.support.tiers import markers_for
+
 if TYPE_CHECKING:
-    from tests.api_client import Clock
+    from tests.support.api_client import Clock
 
 # Nothing in the test suite may reach AWS: fake credentials, a region, no account endpoints.
 os.environ.update(
@@ -24,6 +27,18 @@ os.environ.update(
 )
 for _name in ("AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE", "AWS_SESSION_TOKEN"):
     os.environ.pop(_name, None)
+
+TESTS = Path(__file__).resolve().parent
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by them
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Each test gets its tier's markers (`slow`, `integration`, ...: tests/support/tiers.py)."""
+    for item in items:
+        path = Path(item.path).resolve()
+        if path.is_relative_to(TESTS):
+            for name in markers_for(PurePosixPath(path.relative_to(TESTS).as_posix())):
+                item.add_marker(name)
 
 
 @pytest.fixture(autouse=True)
@@ -43,7 +58,7 @@ def fresh_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.fixture
 def start_instant() -> datetime:
     """Where a test's clock starts; a tier's conftest may start it elsewhere."""
-    from tests.api_client import MONDAY_0900_WIB
+    from tests.support.api_client import MONDAY_0900_WIB
 
     return MONDAY_0900_WIB
 
@@ -52,7 +67,7 @@ def start_instant() -> datetime:
 def clock(monkeypatch: pytest.MonkeyPatch, start_instant: datetime) -> Clock:
     """The app's clock (`chalicelib.runtime.now`), held still until the test moves it."""
     from chalicelib import runtime
-    from tests.api_client import Clock
+    from tests.support.api_client import Clock
 
     clock = Clock(start_instant)
     monkeypatch.setattr(runtime, "now", clock)

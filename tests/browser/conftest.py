@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Playwright, sync_playwright
 
 from chalicelib import runtime, settings
-from tests.browser.harness import CHROMIUM, CHROMIUM_FLAGS, EVERY_WEEKDAY, PHONE, Loket, Watched
+from tests.support.browser import CHROMIUM, CHROMIUM_FLAGS, EVERY_WEEKDAY, PHONE, Loket, Watched
 
 REGION = "ap-southeast-3"
 

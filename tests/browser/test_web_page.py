@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 from chalicelib.core.applications import Stage
 from chalicelib.core.messages import NEXT_STEPS, STAGE_LABELS
 from chalicelib.http.errors import MESSAGES as ERRORS
-from tests.browser.harness import PHONE, Loket, Watched
+from tests.support.browser import PHONE, Loket, Watched
 
 READY_RESIDENT = "3505124509909001"  # demo: e-KTP ready for collection
 TWO_APPLICATIONS = "3505121708859002"  # demo: KK verifying, birth certificate printing

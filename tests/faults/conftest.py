@@ -8,8 +8,8 @@ import pytest
 from chalice.test import Client
 
 from chalicelib.store.dynamo import DynamoStore
-from tests.api_client import Api, Clock
-from tests.integration.servers import moto_server_endpoint, moto_server_store  # noqa: F401  (fixtures)
+from tests.support.api_client import Api, Clock
+from tests.support.servers import moto_server_endpoint, moto_server_store  # noqa: F401  (fixtures)
 
 
 @pytest.fixture

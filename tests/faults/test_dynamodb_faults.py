@@ -12,9 +12,9 @@ from datetime import date
 import pytest
 
 from chalicelib.store.models import DayCounterRecord
-from tests.api_client import Answer, Api, mint
-from tests.faults.injection import LoseResponses, Throttle, Unreachable
-from tests.integration.counters import assert_numbers_are_one_to_issued, snapshot, stored_counter
+from tests.support.api_client import Answer, Api, mint
+from tests.support.counters import assert_numbers_are_one_to_issued, snapshot, stored_counter
+from tests.support.faults import LoseResponses, Throttle, Unreachable
 
 SITE = "kab-blitar"
 TODAY = date(2026, 11, 23)

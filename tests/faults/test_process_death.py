@@ -17,10 +17,10 @@ import pytest
 from chalicelib.services import days
 from chalicelib.settings import settings
 from chalicelib.store.dynamo import DynamoStore
-from tests.api_client import Answer, Api, mint
-from tests.faults.injection import DieAt, ProcessDied
-from tests.integration.counters import assert_numbers_are_one_to_issued, stored_counter
-from tests.integration.servers import bind_store
+from tests.support.api_client import Answer, Api, mint
+from tests.support.counters import assert_numbers_are_one_to_issued, stored_counter
+from tests.support.faults import DieAt, ProcessDied
+from tests.support.servers import bind_store
 
 SITES = ("kab-blitar", "kec-wlingi")
 SITE = SITES[0]

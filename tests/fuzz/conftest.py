@@ -9,8 +9,8 @@ import pytest
 from chalice.test import Client
 
 from chalicelib.store.dynamo import DynamoStore
-from tests.api_client import Api, Clock
-from tests.integration.servers import (  # noqa: F401  (fixtures)
+from tests.support.api_client import Api, Clock
+from tests.support.servers import (  # noqa: F401  (fixtures)
     http_server,
     moto_server_endpoint,
     moto_server_store,
@@ -22,7 +22,7 @@ def local_store(monkeypatch: pytest.MonkeyPatch) -> Iterator[DynamoStore]:
     """A store on in-process moto: functional only, fine for one thread."""
     from moto import mock_aws
 
-    from tests.integration.servers import bind_store
+    from tests.support.servers import bind_store
 
     with mock_aws():
         yield bind_store(monkeypatch, None)

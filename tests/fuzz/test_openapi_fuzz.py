@@ -24,7 +24,7 @@ from schemathesis.specs.openapi.checks import (
 
 from chalicelib import runtime
 from local.http_server import HttpServer
-from tests.api_client import MONDAY_0900_WIB, mint
+from tests.support.api_client import MONDAY_0900_WIB, mint
 
 SPEC = Path(__file__).resolve().parents[2] / "openapi.yaml"
 EXAMPLES_PER_OPERATION_AND_MODE = 60

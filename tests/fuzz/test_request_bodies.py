@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from chalicelib.core.errors import InvalidNik
 from chalicelib.core.nik import parse_nik, parse_typed_nik
 from chalicelib.core.service_day import parse_instant
-from tests.api_client import NO_BODY, Answer, Api, mint
-from tests.integration.residents import nik_digits
+from tests.support.api_client import NO_BODY, Answer, Api, mint
+from tests.support.residents import nik_digits
 
 SITES = {"kab-blitar", "kec-wlingi"}
 VALID_NIK = "3505124509909101"

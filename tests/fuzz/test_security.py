@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chalicelib import runtime
-from tests.api_client import Api, Clock, GatewayApi, mint
-from tests.integration.residents import distinct_niks
-from tests.integration.servers import bind_store
+from tests.support.api_client import Api, Clock, GatewayApi, mint
+from tests.support.residents import distinct_niks
+from tests.support.servers import bind_store
 
 ADMIN_PREFIX = "/v1/admin/"
 

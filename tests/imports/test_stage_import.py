@@ -9,7 +9,8 @@ import pytest
 
 from chalicelib.imports.importer import MAX_BYTES
 from chalicelib.imports.reasons import codes_of
-from tests.imports.conftest import HEADER, Imports, nik, s3_event
+from tests.support.residents import nik
+from tests.support.stage_import import HEADER, Imports, s3_event
 
 YESTERDAY = "2026-11-24T10:00:00+07:00"
 TODAY = "2026-11-25T08:30:00+07:00"

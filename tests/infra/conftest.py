@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from infra.package import Artifact, build, stages
-
-Template = dict[str, Any]
+from tests.support.templates import Template
 
 
 @pytest.fixture(scope="session")
@@ -35,7 +33,3 @@ def expanded(artifacts: dict[str, Artifact], tmp_path_factory: pytest.TempPathFa
     return {
         stage: expand_sam(artifact.template, out / f"{stage}.json") for stage, artifact in artifacts.items()
     }
-
-
-def resources_of(template: Template, resource_type: str) -> dict[str, Template]:
-    return {name: r for name, r in template["Resources"].items() if r["Type"] == resource_type}

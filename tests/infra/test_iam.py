@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -16,7 +14,7 @@ from infra import package, policies
 from infra.package import REPO, BuildError
 from infra.policies import Grants, policy_files, stale
 from infra.template import function_logical_id
-from tests.infra.conftest import Template, resources_of
+from tests.support.templates import Template, grants_of, listed, resources_of, role_of, statements_of
 
 STAGES = ["dev", "prod"]
 SECRETS = [
@@ -28,59 +26,22 @@ SECRETS = [
 ]
 
 
-def _statements(template: Template) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(owner, statement) for every identity policy in the template."""
-    for name, resource in template["Resources"].items():
-        properties = resource.get("Properties", {})
-        documents = []
-        if resource["Type"] == "AWS::IAM::Role":
-            documents = [p["PolicyDocument"] for p in properties.get("Policies", [])]
-        elif resource["Type"] in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
-            documents = [properties["PolicyDocument"]]
-        for document in documents:
-            statements = document["Statement"]
-            for statement in statements if isinstance(statements, list) else [statements]:
-                yield name, statement
-
-
-def _listed(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
-
-
-def _grants(template: Template, role: str) -> dict[str, set[str]]:
-    """DynamoDB action -> logical ids of the tables `role` may use it on."""
-    grants: dict[str, set[str]] = {}
-    for owner, statement in _statements(template):
-        if owner != role:
-            continue
-        for action in _listed(statement["Action"]):
-            if action.startswith("dynamodb:"):
-                tables = {r["Fn::GetAtt"][0] for r in _listed(statement["Resource"])}
-                grants.setdefault(action.removeprefix("dynamodb:"), set()).update(tables)
-    return grants
-
-
-def _role_of(template: Template, function: str) -> str:
-    role: str = template["Resources"][function]["Properties"]["Role"]["Fn::GetAtt"][0]
-    return role
-
-
 @pytest.mark.parametrize("stage", STAGES)
 def test_no_policy_grants_a_dynamodb_action_or_table_by_wildcard(
     templates: dict[str, Template], expanded: dict[str, Path], stage: str
 ) -> None:
     for template in (templates[stage], json.loads(expanded[stage].read_text())):
         checked = 0
-        for owner, statement in _statements(template):
+        for owner, statement in statements_of(template):
             assert "NotAction" not in statement and "NotResource" not in statement, owner
-            actions = _listed(statement["Action"])
+            actions = listed(statement["Action"])
             assert "*" not in actions, owner
             dynamodb = [a for a in actions if a.lower().startswith("dynamodb:")]
             if not dynamodb:
                 continue
             checked += 1
             assert not [a for a in dynamodb if "*" in a or "?" in a], (owner, dynamodb)
-            for resource in _listed(statement["Resource"]):
+            for resource in listed(statement["Resource"]):
                 assert "*" not in json.dumps(resource), (owner, resource)
                 assert set(resource) == {"Fn::GetAtt"} and resource["Fn::GetAtt"][1] == "Arn", (
                     owner,
@@ -100,7 +61,7 @@ def test_every_function_has_its_own_role_from_its_own_policy_file(
     config = whole_config["stages"][stage]
     assert config["autogen_policy"] is False
     functions = resources_of(template, "AWS::Serverless::Function")
-    roles = {name: _role_of(template, name) for name in functions}
+    roles = {name: role_of(template, name) for name in functions}
     assert len(set(roles.values())) == len(functions)  # nobody shares a role
     for chalice_name, settings in config["lambda_functions"].items():
         logical_id = function_logical_id(chalice_name)
@@ -175,7 +136,7 @@ def test_the_rollover_may_read_site_settings_and_write_day_counters_only(
     templates: dict[str, Template],
 ) -> None:
     template = templates["prod"]
-    assert _grants(template, _role_of(template, "Rollover")) == {
+    assert grants_of(template, role_of(template, "Rollover")) == {
         "GetItem": {"SitesTable"},
         "UpdateItem": {"DayCountersTable"},
     }
@@ -183,12 +144,12 @@ def test_the_rollover_may_read_site_settings_and_write_day_counters_only(
 
 def test_the_authorizer_may_read_the_jwt_secret_and_touch_no_table(templates: dict[str, Template]) -> None:
     template = templates["prod"]
-    role = _role_of(template, "Bearer")
-    assert _grants(template, role) == {}
+    role = role_of(template, "Bearer")
+    assert grants_of(template, role) == {}
     ssm = [
         s
-        for owner, s in _statements(template)
-        if owner == role and "ssm:GetParameter" in _listed(s["Action"])
+        for owner, s in statements_of(template)
+        if owner == role and "ssm:GetParameter" in listed(s["Action"])
     ]
     [statement] = ssm
     assert statement["Resource"]["Fn::Sub"].endswith(":parameter/loket/prod/jwt-secret")
@@ -207,10 +168,10 @@ def test_secrets_are_ssm_parameters_named_in_the_environment_and_readable_only_b
         named |= {value for key, value in env.items() if key.endswith("_PARAMETER")}
     assert {f"/loket/{stage}/nik-hmac-key", f"/loket/{stage}/jwt-secret"} <= named
     readable = set()
-    for _, statement in _statements(template):
-        if any(a.startswith("ssm:") for a in _listed(statement["Action"])):
-            assert _listed(statement["Action"]) == ["ssm:GetParameter"]
-            for resource in _listed(statement["Resource"]):
+    for _, statement in statements_of(template):
+        if any(a.startswith("ssm:") for a in listed(statement["Action"])):
+            assert listed(statement["Action"]) == ["ssm:GetParameter"]
+            for resource in listed(statement["Resource"]):
                 prefix = ":parameter"
                 readable.add(resource["Fn::Sub"].split(prefix, 1)[1])
     assert readable <= named

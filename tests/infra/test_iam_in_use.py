@@ -16,8 +16,7 @@ from chalice.test import Client
 
 from chalicelib import runtime
 from infra.template import table_logical_id
-from tests.infra.conftest import Template
-from tests.infra.test_iam import _grants, _listed, _role_of, _statements
+from tests.support.templates import Template, grants_of, listed, role_of, statements_of
 
 WEDNESDAY_MORNING = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)  # 09:00 WIB, an open day
 Calls = list[tuple[str, str, dict[str, Any]]]  # (service, operation, parameters)
@@ -66,7 +65,7 @@ def test_the_rollover_uses_exactly_what_its_policy_grants(
     calls.clear()  # the fixture's table setup is not the rollover's
     rollover.handle({"time": "2026-11-24T17:00:00Z"})
     template = templates["prod"]
-    assert _used_on_tables(calls) == _grants(template, _role_of(template, "Rollover"))
+    assert _used_on_tables(calls) == grants_of(template, role_of(template, "Rollover"))
 
 
 def test_the_api_uses_exactly_what_its_policy_grants_on_the_residents_and_admin_tables(
@@ -116,7 +115,7 @@ def test_the_api_uses_exactly_what_its_policy_grants_on_the_residents_and_admin_
         assert call("GET", "/v1/admin/audit", role="admin") == 200
 
     template = templates["prod"]
-    granted = _grants(template, _role_of(template, "APIHandler"))
+    granted = grants_of(template, role_of(template, "APIHandler"))
     # The WhatsApp inbox's calls are the webhook's (tests/whatsapp); its grants are listed in
     # docs/DEPLOY.md. Everything else the API may do, this tour does, and nothing more.
     assert _used_on_tables(calls) == _without(granted, "WhatsappMessagesTable")
@@ -146,15 +145,15 @@ def test_the_stage_import_uses_exactly_what_its_policy_grants(
     assert summary["rejected"] == 1
 
     template = templates["prod"]
-    role = _role_of(template, "StageImport")
-    assert _used_on_tables(calls) == _grants(template, role)
+    role = role_of(template, "StageImport")
+    assert _used_on_tables(calls) == grants_of(template, role)
     s3_grants = [
         (action, resource["Fn::Sub"].split(":::", 1)[1])
-        for owner, statement in _statements(template)
+        for owner, statement in statements_of(template)
         if owner == role
-        for action in _listed(statement["Action"])
+        for action in listed(statement["Action"])
         if action.startswith("s3:")
-        for resource in _listed(statement["Resource"])
+        for resource in listed(statement["Resource"])
     ]
     s3_calls = [(op, p["Bucket"], p["Key"]) for service, op, p in calls if service == "s3"]
     assert s3_calls

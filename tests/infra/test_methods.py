@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.infra.conftest import Template, resources_of
+from tests.support.templates import Template, resources_of
 
 SEVEN = {"get", "post", "put", "delete", "patch", "head", "options"}  # what API Gateway can route
 

@@ -10,7 +10,7 @@ from typing import Any
 from infra.coldstart import MAX_RATIO, describe, measure_instructions
 from infra.package import MAX_ZIP_BYTES, Artifact, find_lambda_python
 from infra.template import LAMBDA_RUNTIME
-from tests.infra.conftest import resources_of
+from tests.support.templates import resources_of
 
 PYC_TAG = "cpython-" + LAMBDA_RUNTIME.removeprefix("python").replace(".", "")  # cpython-312
 

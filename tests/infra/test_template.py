@@ -12,7 +12,7 @@ import pytest
 from pynamodb.attributes import TTLAttribute
 
 from chalicelib.store.models import MODELS
-from tests.infra.conftest import Template, resources_of
+from tests.support.templates import Template, resources_of
 
 STAGES = ["dev", "prod"]
 

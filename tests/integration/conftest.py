@@ -1,6 +1,6 @@
 """The integration tier: the same tests on in-process moto, the embedded moto server and dynalite."""
 
-from tests.integration.servers import (  # noqa: F401  (fixtures)
+from tests.support.servers import (  # noqa: F401  (fixtures)
     dynalite_endpoint,
     http_server,
     moto_server_endpoint,

@@ -20,8 +20,8 @@ from chalicelib.core.nik import Nik, parse_nik
 from chalicelib.services import days, tickets
 from chalicelib.settings import secret, settings
 from chalicelib.store.dynamo import DynamoStore
-from tests.integration.counters import assert_numbers_are_one_to_issued, stored_counter
-from tests.integration.load import (
+from tests.support.counters import assert_numbers_are_one_to_issued, stored_counter
+from tests.support.load import (
     FULL_RUSH_REQUESTS,
     QUOTA,
     ROUNDS,
@@ -30,8 +30,8 @@ from tests.integration.load import (
     Timed,
     all_at_once,
 )
-from tests.integration.residents import distinct_niks
-from tests.integration.servers import bind_store, patient_clients
+from tests.support.residents import distinct_niks
+from tests.support.servers import bind_store, patient_clients
 
 SITE = "kab-blitar"
 MONDAY = date(2026, 11, 23)  # an open weekday: the default quota (400) is in force
@@ -48,7 +48,7 @@ def linearizable_store(request: pytest.FixtureRequest, monkeypatch: pytest.Monke
 def rush_size(request: pytest.FixtureRequest) -> int:
     """dynalite takes the issue's full 5,000 in ~30 s a round; the moto server, which
     deep-copies the counter item on every call, needs minutes, so `make test` gives it
-    RUSH_REQUESTS and `make test-load` the full count (tests/integration/load.py)."""
+    RUSH_REQUESTS and `make test-load` the full count (tests/support/load.py)."""
     backend = request.node.callspec.params["linearizable_store"]
     return FULL_RUSH_REQUESTS if backend == "dynalite" else RUSH_REQUESTS
 

@@ -13,9 +13,9 @@ import requests
 
 from chalicelib import runtime
 from local.http_server import HttpServer
-from tests.integration.counters import assert_numbers_are_one_to_issued, stored_counter
-from tests.integration.load import QUOTA, all_at_once
-from tests.integration.residents import distinct_niks
+from tests.support.counters import assert_numbers_are_one_to_issued, stored_counter
+from tests.support.load import QUOTA, all_at_once
+from tests.support.residents import distinct_niks
 
 SITE = "kab-blitar"
 MONDAY_0800_WIB = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)

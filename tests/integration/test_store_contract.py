@@ -15,8 +15,8 @@ from chalicelib.core.applications import Application, Service, Stage
 from chalicelib.core.quota import MAX_QUOTA, DayCounter
 from chalicelib.core.tickets import AlreadyHolds, Granted, Refused, Unprepared
 from chalicelib.store.dynamo import DynamoStore, SiteConfig, StoredApplication
-from tests.integration.counters import assert_numbers_are_one_to_issued, stored_counter
-from tests.integration.servers import bind_store
+from tests.support.counters import assert_numbers_are_one_to_issued, stored_counter
+from tests.support.servers import bind_store
 
 SITE = "kab-blitar"
 OTHER_SITE = "kec-wlingi"

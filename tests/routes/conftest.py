@@ -9,9 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from chalice.test import Client
 
-from tests.api_client import Api, Clock, mint
-
-__all__ = ["Api", "Clock", "nik"]
+from tests.support.api_client import Api, Clock, mint
 
 # Wednesday 25 November 2026, 09:00 WIB.
 WEDNESDAY_MORNING = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
@@ -38,8 +36,3 @@ def admin_token() -> str:
 @pytest.fixture
 def staff_token() -> str:
     return mint("staff")
-
-
-def nik(serial: int, day: int = 17) -> str:
-    """A valid NIK in Kabupaten Blitar with the given serial (1..9999)."""
-    return f"350512{day:02d}0885{serial:04d}"

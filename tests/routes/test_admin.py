@@ -8,8 +8,8 @@ from typing import ClassVar
 import jwt
 import pytest
 
-from tests.api_client import mint
-from tests.routes.conftest import Api, Clock, nik
+from tests.support.api_client import Api, Clock, mint
+from tests.support.residents import nik
 
 TODAY, SATURDAY = "2026-11-25", "2026-11-28"
 

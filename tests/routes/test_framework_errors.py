@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from chalice.local import LambdaContext
 
-from tests.api_client import Api
+from tests.support.api_client import Api
 
 
 def _gateway_event(headers: dict[str, str]) -> dict[str, Any]:

@@ -8,8 +8,7 @@ import time
 import jwt
 import pytest
 
-from tests.api_client import GatewayApi
-from tests.routes.conftest import Clock
+from tests.support.api_client import Clock, GatewayApi
 
 
 @pytest.fixture

@@ -13,8 +13,7 @@ from chalicelib import runtime, settings
 from chalicelib.store.models import ApplicationRecord, DayCounterRecord, RateWindowRecord
 from chalicelib.whatsapp.inbox import answer
 from chalicelib.whatsapp.payloads import InboundText
-from tests.api_client import GatewayApi, mint
-from tests.routes.conftest import Clock
+from tests.support.api_client import Clock, GatewayApi, mint
 
 ROOT_KEY = b"root-key-of-every-keyed-hash-0123456789"
 # A valid NIK, sent here also as a client's address and as a wa_id.

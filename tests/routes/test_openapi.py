@@ -10,7 +10,8 @@ import jsonschema
 import yaml
 from referencing import Registry, Resource
 
-from tests.routes.conftest import Api, nik
+from tests.support.api_client import Api
+from tests.support.residents import nik
 
 SPEC: dict[str, Any] = yaml.safe_load((Path(__file__).parents[2] / "openapi.yaml").read_text())
 METHODS = {"get", "put", "post", "delete", "patch"}

@@ -9,7 +9,8 @@ from collections.abc import Iterator
 import pytest
 
 from chalicelib.store.models import MODELS
-from tests.routes.conftest import Api, Clock, nik
+from tests.support.api_client import Api, Clock
+from tests.support.residents import nik
 
 NIKS = [nik(s) for s in (9001, 9002, 9003)] + ["3505125708859004"]
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from chalicelib import settings
-from tests.routes.conftest import Api, Clock, nik
+from tests.support.api_client import Api, Clock
+from tests.support.residents import nik
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from tests.routes.conftest import Api, Clock, nik
+from tests.support.api_client import Api, Clock
+from tests.support.residents import nik
 
 
 def _record(

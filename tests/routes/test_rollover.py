@@ -13,7 +13,8 @@ from chalice.test import Client
 from chalicelib import runtime, settings
 from chalicelib.services import days
 from chalicelib.store.dynamo import DynamoStore
-from tests.routes.conftest import Api, Clock, nik
+from tests.support.api_client import Api, Clock
+from tests.support.residents import nik
 
 MIDNIGHT_WIB = datetime(2026, 11, 25, 17, 0, tzinfo=UTC)  # Thursday 26 November begins
 SITE = "kab-blitar"

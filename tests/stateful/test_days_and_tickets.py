@@ -25,10 +25,10 @@ from chalicelib.core.errors import Closed, InvalidDay, QuotaExhausted
 from chalicelib.core.nik import parse_nik
 from chalicelib.events import rollover
 from chalicelib.services import days, tickets
-from tests.api_client import Clock
-from tests.integration.counters import StoredCounter
-from tests.integration.residents import distinct_niks
-from tests.integration.servers import bind_store
+from tests.support.api_client import Clock
+from tests.support.counters import StoredCounter
+from tests.support.residents import distinct_niks
+from tests.support.servers import bind_store
 
 SITES = ("kab-blitar", "kec-wlingi")
 WIB = timezone(timedelta(hours=7))

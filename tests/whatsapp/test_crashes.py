@@ -1,6 +1,6 @@
 """A message lost, a reply sent twice, a replay: the webhook and the worker killed between
 any two DynamoDB calls, DynamoDB refusing to record a send, a signed payload sent again after
-its id was forgotten. Faults are injected at botocore (tests/faults/injection.py); the app
+its id was forgotten. Faults are injected at botocore (tests/support/faults.py); the app
 runs under chalice's test client on in-process moto, with a clock the test moves.
 
 The oracle is what a resident and Meta see: Meta stops delivering at its first 200, so a 200
@@ -29,9 +29,9 @@ from chalicelib.store.whatsapp import ReplyState, WhatsAppStore
 from chalicelib.whatsapp import config as whatsapp_config
 from chalicelib.whatsapp import outbox
 from chalicelib.whatsapp.config import whatsapp_settings
-from tests.api_client import Clock
-from tests.faults.injection import DieAt, ProcessDied, Throttle
-from tests.whatsapp.conftest import (
+from tests.support.api_client import Clock
+from tests.support.faults import DieAt, ProcessDied, Throttle
+from tests.support.whatsapp import (
     NIK_READY,
     RecordingDispatcher,
     StandInGraph,

@@ -15,7 +15,7 @@ import requests
 from chalicelib import runtime
 from chalicelib.core.service_day import service_day
 from chalicelib.settings import settings
-from tests.whatsapp.conftest import (
+from tests.support.whatsapp import (
     NIK_READY,
     NIK_TWO,
     WA_ID,
@@ -132,7 +132,7 @@ def test_a_graph_api_failing_twice_still_gets_exactly_one_reply_out(
 
 
 def test_meta_verification_through_the_local_server(loket_url: str) -> None:
-    from tests.whatsapp.conftest import VERIFY_TOKEN
+    from tests.support.whatsapp import VERIFY_TOKEN
 
     params = {"hub.mode": "subscribe", "hub.verify_token": VERIFY_TOKEN, "hub.challenge": "8236519"}
     response = requests.get(loket_url + WEBHOOK, params=params, timeout=10)

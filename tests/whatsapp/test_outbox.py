@@ -14,7 +14,7 @@ from chalicelib.whatsapp import config as whatsapp_config
 from chalicelib.whatsapp import inbox, outbox
 from chalicelib.whatsapp.config import whatsapp_settings
 from chalicelib.whatsapp.payloads import InboundText
-from tests.whatsapp.conftest import (
+from tests.support.whatsapp import (
     PHONE_NUMBER_ID,
     WA_ID,
     RecordingDispatcher,

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from chalicelib.whatsapp.payloads import inbound
-from tests.whatsapp.conftest import PHONE_NUMBER_ID, WA_ID, fixture_bytes, fixture_json
+from tests.support.whatsapp import PHONE_NUMBER_ID, WA_ID, fixture_bytes, fixture_json
 
 
 def test_a_text_message_is_found_with_who_sent_it_and_to_which_number() -> None:

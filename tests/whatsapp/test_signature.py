@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chalicelib.whatsapp import signature
-from tests.whatsapp.conftest import APP_SECRET, RecordingDispatcher, fixture_bytes, signed
+from tests.support.whatsapp import APP_SECRET, RecordingDispatcher, fixture_bytes, signed
 
 WEBHOOK = "/v1/whatsapp/webhook"
 BODY = fixture_bytes("status_receipt.json")  # a receipt: a signed one is answered 200 without a store

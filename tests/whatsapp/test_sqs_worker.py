@@ -14,7 +14,7 @@ from chalicelib.events.whatsapp_replies import ReplyNotSentYet
 from chalicelib.store.dynamo import DynamoStore
 from chalicelib.whatsapp import config as whatsapp_config
 from chalicelib.whatsapp import outbox
-from tests.whatsapp.conftest import NIK_READY, StandInGraph, message_id_of, signed, text_webhook
+from tests.support.whatsapp import NIK_READY, StandInGraph, message_id_of, signed, text_webhook
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from chalicelib.store.dynamo import DynamoStore
 from chalicelib.store.whatsapp import ReplyState, WhatsAppStore
 from chalicelib.whatsapp import outbox
 from chalicelib.whatsapp.config import whatsapp_settings
-from tests.whatsapp.conftest import (
+from tests.support.whatsapp import (
     A_MONDAY_MORNING,
     ACCESS_TOKEN,
     NIK_READY,

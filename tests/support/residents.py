@@ -1,4 +1,5 @@
-"""Valid, clearly fake NIKs in bulk: region 6 digits, a real birth date (women DD+40), serial 0001..9999."""
+"""Valid, clearly fake NIKs, one by serial or in bulk: region 6 digits, a real birth date
+(women DD+40), serial 0001..9999."""
 
 from __future__ import annotations
 
@@ -32,3 +33,8 @@ def nik_digits(rng: random.Random) -> str:
 
 def parsed(digits: str) -> Nik:
     return parse_nik(digits)
+
+
+def nik(serial: int, day: int = 17) -> str:
+    """A valid NIK in Kabupaten Blitar with the given serial (1..9999)."""
+    return f"350512{day:02d}0885{serial:04d}"
