@@ -9,13 +9,13 @@ from datetime import datetime, timedelta
 
 from chalicelib.core.errors import RateLimited, Unavailable
 from chalicelib.logs import log
-from chalicelib.store.dynamo import DynamoStore
+from chalicelib.store.ports import RateWindows
 
 _WINDOW_SECONDS = 60
 
 
 def check_rate(
-    store: DynamoStore,
+    store: RateWindows,
     limit: int,
     client: str,
     route: str,

@@ -126,7 +126,7 @@ def test_a_default_set_between_the_rollovers_read_and_its_write_is_in_force_on_t
 
     _rollover_of_thursday(cast(DynamoStore, rollover_store))
 
-    assert rollover_store.calls[:2] == ["site_config", "apply_default"]
+    assert rollover_store.calls[:2] == ["site_config", "refresh_from_site_config"]
     verdict = _thursday_against_the_standing_default(store)
     assert verdict is None, verdict
 
