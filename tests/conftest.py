@@ -1,4 +1,4 @@
-"""Fixtures shared by every tier: a clean environment, and a store on in-process moto."""
+"""Fixtures shared by every tier: a clean environment, a store on in-process moto, the in-memory twin."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
+    from chalicelib.store.memory import MemoryStore
     from tests.api_client import Clock
 
 # Nothing in the test suite may reach AWS: fake credentials, a region, no account endpoints.
@@ -68,6 +69,18 @@ def _moto_for_module() -> Iterator[None]:
 
     with mock_aws():
         yield
+
+
+@pytest.fixture
+def memory_store(monkeypatch: pytest.MonkeyPatch) -> MemoryStore:
+    """The in-memory twin (kept honest by the store contract suite) as the app's store: for
+    tests that need the store's behaviour, not DynamoDB's (no faults, no concurrency)."""
+    from chalicelib import runtime
+    from chalicelib.store.memory import MemoryStore
+
+    twin = MemoryStore()
+    monkeypatch.setattr(runtime, "store", lambda: twin)
+    return twin
 
 
 @pytest.fixture

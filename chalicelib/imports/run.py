@@ -210,7 +210,9 @@ def _publish(s3: Any, bucket: str, key: str, rejected: RejectedFile, summary: Su
     summary.rejected_file = redact(key)
 
 
-def _audit(store: AuditedApplications, summary: Summary, etag: str, uploaded: datetime, *, failed: bool) -> None:
+def _audit(
+    store: AuditedApplications, summary: Summary, etag: str, uploaded: datetime, *, failed: bool
+) -> None:
     """One entry per upload of the file and outcome, counts only, also for a run that failed
     after changing something: the first run to reach an outcome writes it, a repeated event
     or a retry after a crash adds none."""

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from chalicelib import settings
+from chalicelib.store.memory import MemoryStore
 from tests.routes.conftest import Api, Clock, nik
+
+
+@pytest.fixture
+def app_store(memory_store: MemoryStore) -> MemoryStore:
+    """The in-memory twin: these tests need the store's behaviour, not DynamoDB's."""
+    return memory_store
 
 
 @pytest.fixture

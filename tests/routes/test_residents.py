@@ -6,7 +6,14 @@ import json
 
 import pytest
 
+from chalicelib.store.memory import MemoryStore
 from tests.routes.conftest import Api, Clock, nik
+
+
+@pytest.fixture
+def app_store(memory_store: MemoryStore) -> MemoryStore:
+    """The in-memory twin: these tests need the store's behaviour, not DynamoDB's."""
+    return memory_store
 
 
 def _record(
