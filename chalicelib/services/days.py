@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from chalicelib.core.errors import InvalidDay, Unavailable, UnknownSite
 from chalicelib.core.quota import DayCounter, quota_in_force
 from chalicelib.settings import Settings
-from chalicelib.store.ports import AuditedDays, Days, SiteConfig
+from chalicelib.store.values import SiteConfig
+
+if TYPE_CHECKING:  # the ports are for the type checker: the cold start builds none of them
+    from chalicelib.store.ports import AuditedDays, Days
 
 # Each extra attempt follows an admin's change of the default between two reads.
 _PREPARE_ATTEMPTS = 4

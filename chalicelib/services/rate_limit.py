@@ -6,10 +6,13 @@ import hashlib
 import hmac
 import logging
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from chalicelib.core.errors import RateLimited, Unavailable
 from chalicelib.logs import log
-from chalicelib.store.ports import RateWindows
+
+if TYPE_CHECKING:
+    from chalicelib.store.ports import RateWindows
 
 _WINDOW_SECONDS = 60
 

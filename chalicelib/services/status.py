@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from chalicelib.core.applications import Application, Service
 from chalicelib.core.errors import NotFound, Unavailable
 from chalicelib.core.nik import Nik
-from chalicelib.store.ports import Applications, AuditedApplications, AuditLog, StoredApplication
+from chalicelib.store.values import StoredApplication
+
+if TYPE_CHECKING:
+    from chalicelib.store.ports import Applications, AuditedApplications, AuditLog
 
 _SERVICE_ORDER = list(Service)
 

@@ -9,7 +9,7 @@ from chalicelib.core.applications import Application, Service, Stage
 from chalicelib.store.errors import conditional, dynamodb_errors
 from chalicelib.store.keys import instant_key
 from chalicelib.store.models import ApplicationRecord
-from chalicelib.store.ports import StoredApplication
+from chalicelib.store.values import StoredApplication
 
 
 def _client() -> Any:

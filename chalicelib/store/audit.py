@@ -9,7 +9,7 @@ from typing import Any
 from chalicelib.store.errors import conditional, dynamodb_errors
 from chalicelib.store.keys import audit_entry_id
 from chalicelib.store.models import AuditRecord
-from chalicelib.store.ports import AuditEntry
+from chalicelib.store.values import AuditEntry
 
 _AUDIT_LOG = "audit"
 

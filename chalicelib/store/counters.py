@@ -11,7 +11,7 @@ from chalicelib.core.quota import DayCounter
 from chalicelib.core.tickets import AlreadyHolds, Granted, Refused, TakeOutcome, Unprepared
 from chalicelib.store.errors import ConditionFailed, conditional, dynamodb_errors
 from chalicelib.store.models import DayCounterRecord
-from chalicelib.store.ports import SiteConfig
+from chalicelib.store.values import SiteConfig
 
 
 class DynamoCounters:

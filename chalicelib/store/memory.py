@@ -20,7 +20,7 @@ from chalicelib.core.applications import Application, Service, Stage
 from chalicelib.core.quota import DayCounter
 from chalicelib.core.tickets import AlreadyHolds, Granted, Refused, TakeOutcome, Unprepared
 from chalicelib.store.keys import audit_entry_id, instant_key
-from chalicelib.store.ports import AuditEntry, SiteConfig, StoredApplication
+from chalicelib.store.values import AuditEntry, SiteConfig, StoredApplication
 from chalicelib.store.whatsapp_ports import AlreadyClaimed, Claimed, Lease, MessageView, ReplyState, Unsent
 
 

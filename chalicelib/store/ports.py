@@ -1,46 +1,22 @@
-"""What the use cases need of the store: one Protocol per aggregate, and the values they return.
+"""What the use cases need of the store: one Protocol per aggregate (the values they return
+are in `values`).
 
 Two backends implement them: DynamoDB (`dynamo.DynamoStore`, what `runtime.store()` builds)
 and the in-memory twin (`memory.MemoryStore`); the store contract suite
 (tests/integration/test_store_contract.py) holds both to the same behaviour. The WhatsApp
-inbox/outbox has its own port (`whatsapp_ports`), off the API's cold path.
+inbox/outbox has its own port (`whatsapp_ports`). The use cases import this module for
+their annotations only, so that the API's cold start builds none of these classes.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
 from chalicelib.core.applications import Application, Service
 from chalicelib.core.quota import DayCounter
 from chalicelib.core.tickets import TakeOutcome
-
-
-@dataclass(frozen=True)
-class SiteConfig:
-    site: str
-    default_quota: int
-    version: int
-
-
-@dataclass(frozen=True)
-class StoredApplication:
-    """An application as stored, with who stored it and when (None for items stored
-    without them: by the import, or before they were recorded)."""
-
-    application: Application
-    recorded_by: str | None
-    recorded_at: datetime | None
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    at: str
-    actor: str
-    action: str
-    before: Any
-    after: Any
+from chalicelib.store.values import AuditEntry, SiteConfig, StoredApplication
 
 
 class Counters(Protocol):

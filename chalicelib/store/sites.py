@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalicelib.store.errors import dynamodb_errors
 from chalicelib.store.models import SiteConfigRecord
-from chalicelib.store.ports import SiteConfig
+from chalicelib.store.values import SiteConfig
 
 
 class DynamoSites:

@@ -15,7 +15,8 @@ from chalicelib.core.applications import Application, Service, Stage
 from chalicelib.core.quota import MAX_QUOTA, DayCounter
 from chalicelib.core.tickets import AlreadyHolds, Granted, Refused, Unprepared
 from chalicelib.store.memory import CounterItem, MemoryStore, MemoryWhatsAppMessages
-from chalicelib.store.ports import SiteConfig, Store, StoredApplication
+from chalicelib.store.ports import Store
+from chalicelib.store.values import SiteConfig, StoredApplication
 from chalicelib.store.whatsapp_ports import (
     AlreadyClaimed,
     Claimed,
