@@ -1,4 +1,4 @@
-"""Fixtures shared by every tier: a clean environment, and a store on in-process moto."""
+"""Fixtures shared by every tier: a clean environment, a store on in-process moto, the in-memory twin."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import pytest
 from tests.support.tiers import markers_for
 
 if TYPE_CHECKING:
+    from chalicelib.store.memory import MemoryStore
     from tests.support.api_client import Clock
 
 # Nothing in the test suite may reach AWS: fake credentials, a region, no account endpoints.
@@ -83,6 +84,18 @@ def _moto_for_module() -> Iterator[None]:
 
     with mock_aws():
         yield
+
+
+@pytest.fixture
+def memory_store(monkeypatch: pytest.MonkeyPatch) -> MemoryStore:
+    """The in-memory twin (kept honest by the store contract suite) as the app's store: for
+    tests that need the store's behaviour, not DynamoDB's (no faults, no concurrency)."""
+    from chalicelib import runtime
+    from chalicelib.store.memory import MemoryStore
+
+    twin = MemoryStore()
+    monkeypatch.setattr(runtime, "store", lambda: twin)
+    return twin
 
 
 @pytest.fixture

@@ -36,28 +36,18 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
-from chalicelib.core.applications import Application
 from chalicelib.imports.csvfile import CsvSource, Readable, RejectedFile
 from chalicelib.imports.reasons import Reason, describe
 from chalicelib.imports.rows import FIELDS, Accepted, judge_row, read_header
 from chalicelib.logs import log
+from chalicelib.store.ports import AuditedApplications
 
 IMPORT_PREFIX = "imports/"
 REJECTED_PREFIX = "imports-rejected/"
 MAX_BYTES = 10 * 1024 * 1024
 _LONG_DIGIT_RUN = re.compile(r"[0-9]{16,}")
-
-
-class StageStore(Protocol):
-    """What an import needs of the store (`DynamoStore` in Lambda, a fake in unit tests)."""
-
-    def record_application(self, nik_key: str, nik_last4: str, application: Application) -> bool: ...
-
-    def append_audit(
-        self, actor: str, action: str, before: Any, after: Any, at: datetime | None = None, change: Any = None
-    ) -> bool: ...
 
 
 @dataclass
@@ -89,7 +79,7 @@ def redact(name: str) -> str:
 
 def import_object(
     s3: Any,
-    store: StageStore,
+    store: AuditedApplications,
     nik_key: bytes,
     bucket: str,
     key: str,
@@ -142,7 +132,7 @@ def import_object(
 def _import_rows(
     body: Readable,
     summary: Summary,
-    store: StageStore,
+    store: AuditedApplications,
     nik_key: bytes,
     now: datetime,
     out_of_time: Callable[[], bool],
@@ -220,7 +210,9 @@ def _publish(s3: Any, bucket: str, key: str, rejected: RejectedFile, summary: Su
     summary.rejected_file = redact(key)
 
 
-def _audit(store: StageStore, summary: Summary, etag: str, uploaded: datetime, *, failed: bool) -> None:
+def _audit(
+    store: AuditedApplications, summary: Summary, etag: str, uploaded: datetime, *, failed: bool
+) -> None:
     """One entry per upload of the file and outcome, counts only, also for a run that failed
     after changing something: the first run to reach an outcome writes it, a repeated event
     or a retry after a crash adds none."""

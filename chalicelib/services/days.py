@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from chalicelib.core.errors import InvalidDay, Unavailable, UnknownSite
 from chalicelib.core.quota import DayCounter, quota_in_force
 from chalicelib.settings import Settings
-from chalicelib.store.dynamo import DynamoStore, SiteConfig
+from chalicelib.store.values import SiteConfig
+
+if TYPE_CHECKING:  # the ports are for the type checker: the cold start builds none of them
+    from chalicelib.store.ports import AuditedDays, Days
 
 # Each extra attempt follows an admin's change of the default between two reads.
 _PREPARE_ATTEMPTS = 4
@@ -22,7 +26,7 @@ def known_site(settings: Settings, site: object) -> str:
     return site
 
 
-def day_counter(store: DynamoStore, settings: Settings, site: str, day: date) -> DayCounter:
+def day_counter(store: Days, settings: Settings, site: str, day: date) -> DayCounter:
     """The day's counter; a day nobody has touched yet shows the quota it would open with."""
     counter = store.counter(site, day)
     if counter is not None:
@@ -31,7 +35,7 @@ def day_counter(store: DynamoStore, settings: Settings, site: str, day: date) ->
     return DayCounter(site, day, _default_in_force(settings, config, day), issued=0)
 
 
-def prepare_day(store: DynamoStore, settings: Settings, site: str, day: date) -> None:
+def prepare_day(store: Days, settings: Settings, site: str, day: date) -> None:
     """Make sure the day's counter exists and carries the current standing quota. Idempotent.
 
     The config is read again after the write: a default set in between was propagated to
@@ -40,7 +44,7 @@ def prepare_day(store: DynamoStore, settings: Settings, site: str, day: date) ->
     """
     config = store.site_config(site, settings.default_quota)
     for _ in range(_PREPARE_ATTEMPTS):
-        store.apply_default(site, day, _default_in_force(settings, config, day), config)
+        store.refresh_from_site_config(site, day, _default_in_force(settings, config, day), config)
         latest = store.site_config(site, settings.default_quota)
         if latest.version == config.version:
             return
@@ -48,7 +52,7 @@ def prepare_day(store: DynamoStore, settings: Settings, site: str, day: date) ->
     raise Unavailable("site config kept changing")
 
 
-def rollover(store: DynamoStore, settings: Settings, day: date) -> list[str]:
+def rollover(store: Days, settings: Settings, day: date) -> list[str]:
     """Prepare `day` at every site (the midnight job). Running it twice or late changes nothing."""
     for site in settings.sites:
         prepare_day(store, settings, site, day)
@@ -56,14 +60,14 @@ def rollover(store: DynamoStore, settings: Settings, day: date) -> list[str]:
 
 
 def set_default_quota(
-    store: DynamoStore, settings: Settings, site: str, quota: int, today: date, actor: str
+    store: AuditedDays, settings: Settings, site: str, quota: int, today: date, actor: str
 ) -> SiteConfig:
     """Set the standing quota and bring today and every prepared later day without a quota
     of its own in line at once."""
     before = store.site_config(site, settings.default_quota)
     config = store.set_default_quota(site, quota)
     for day in sorted({today, *store.counter_days_from(site, today)}):
-        store.apply_default(site, day, _default_in_force(settings, config, day), config)
+        store.refresh_from_site_config(site, day, _default_in_force(settings, config, day), config)
     store.append_audit(
         actor,
         "quota.default",
@@ -74,7 +78,7 @@ def set_default_quota(
 
 
 def set_day_quota(
-    store: DynamoStore, settings: Settings, site: str, day: date, quota: int, today: date, actor: str
+    store: AuditedDays, settings: Settings, site: str, day: date, quota: int, today: date, actor: str
 ) -> DayCounter:
     """Give one day its own quota, in force at once; 0 closes it. Past days cannot change."""
     if day < today or day > today + timedelta(days=settings.max_days_ahead):

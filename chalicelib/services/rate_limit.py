@@ -6,16 +6,19 @@ import hashlib
 import hmac
 import logging
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from chalicelib.core.errors import RateLimited, Unavailable
 from chalicelib.logs import log
-from chalicelib.store.dynamo import DynamoStore
+
+if TYPE_CHECKING:
+    from chalicelib.store.ports import RateWindows
 
 _WINDOW_SECONDS = 60
 
 
 def check_rate(
-    store: DynamoStore,
+    store: RateWindows,
     limit: int,
     client: str,
     route: str,

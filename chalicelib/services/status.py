@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from chalicelib.core.applications import Application, Service
 from chalicelib.core.errors import NotFound, Unavailable
 from chalicelib.core.nik import Nik
-from chalicelib.store.dynamo import DynamoStore, StoredApplication
+from chalicelib.store.values import StoredApplication
+
+if TYPE_CHECKING:
+    from chalicelib.store.ports import Applications, AuditedApplications, AuditLog
 
 _SERVICE_ORDER = list(Service)
 
 
-def applications_of(store: DynamoStore, nik: Nik, key: bytes) -> list[Application]:
+def applications_of(store: Applications, nik: Nik, key: bytes) -> list[Application]:
     """Every application of `nik`, in a fixed service order; `NotFound` when there is none."""
     applications = store.applications_of(nik.keyed_hash(key))
     if not applications:
@@ -21,7 +25,7 @@ def applications_of(store: DynamoStore, nik: Nik, key: bytes) -> list[Applicatio
 
 
 def record_stage(
-    store: DynamoStore, nik: Nik, key: bytes, application: Application, actor: str
+    store: AuditedApplications, nik: Nik, key: bytes, application: Application, actor: str
 ) -> tuple[bool, Application]:
     """Set a stage unless one as new or newer is stored: whether this call stored it, and the
     application as stored now.
@@ -31,7 +35,7 @@ def record_stage(
     process died between the two writes) writes the entry if it is missing, and only then.
     """
     nik_key = nik.keyed_hash(key)
-    now = datetime.now(UTC)  # the clock of every audit entry (`DynamoStore.append_audit`)
+    now = datetime.now(UTC)  # the clock of every audit entry (`AuditLog.append_audit`)
     applied = store.record_application(nik_key, nik.last4, application, recorded_by=actor, recorded_at=now)
     stored = (
         StoredApplication(application, actor, now)
@@ -46,7 +50,7 @@ def record_stage(
 
 
 def _audit_stage(
-    store: DynamoStore, nik: Nik, nik_key: str, application: Application, actor: str, at: datetime
+    store: AuditLog, nik: Nik, nik_key: str, application: Application, actor: str, at: datetime
 ) -> None:
     after = {
         "nik": nik.masked,

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from chalicelib.core.errors import Closed, QuotaExhausted, Unavailable
 from chalicelib.core.nik import Nik
 from chalicelib.core.tickets import AlreadyHolds, Granted, Refused, Unprepared
 from chalicelib.services.days import prepare_day
 from chalicelib.settings import Settings
-from chalicelib.store.dynamo import DynamoStore
+
+if TYPE_CHECKING:
+    from chalicelib.store.ports import Days
 
 # Each extra attempt follows a change seen between the refused write and the read after
 # it (the day was just prepared, or the quota was just raised): a handful is plenty.
@@ -17,7 +20,7 @@ _ATTEMPTS = 4
 
 
 def take_ticket(
-    store: DynamoStore, settings: Settings, site: str, day: date, nik: Nik, key: bytes
+    store: Days, settings: Settings, site: str, day: date, nik: Nik, key: bytes
 ) -> tuple[int, bool]:
     """The ticket number for `nik` today, and whether it was granted by this call."""
     holder = nik.holder_key(key)

@@ -23,72 +23,16 @@ it while this module (the store's WhatsApp half) stays off the cold path of the 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
 from functools import partial
 
 from pynamodb.expressions.condition import Condition
 from pynamodb.expressions.update import Action
 
 from chalicelib.core.errors import Unavailable
-from chalicelib.store.dynamo import conditional, dynamodb_errors
+from chalicelib.store.errors import conditional, dynamodb_errors
 from chalicelib.store.models import WhatsAppMessageRecord
-
-
-class ReplyState(StrEnum):
-    RECEIVED = "received"  # claimed, being answered
-    PENDING = "pending"  # reply waiting to be sent
-    SENDING = "sending"  # a worker holds a lease and is sending
-    SENT = "sent"
-    DONE = "done"  # answered with silence (e.g. a rate-limited resident already told)
-    FAILED = "failed"  # gave up: a permanent Graph API error, or too many attempts
-    MAYBE_SENT = "maybe_sent"  # a lease ran out with no outcome: it may have gone out, so not again
-
-
-@dataclass(frozen=True)
-class Claimed:
-    """This caller owns the message now and must answer it."""
-
-    token: str
-
-
-@dataclass(frozen=True)
-class AlreadyClaimed:
-    """Somebody claimed the message before: a redelivery (or a concurrent delivery)."""
-
-    state: ReplyState
-    claimed_at: datetime
-
-
-@dataclass(frozen=True)
-class Lease:
-    """A worker's exclusive right to send one reply until `until`."""
-
-    message_id: str
-    token: str
-    to_wa_id: str
-    phone_number_id: str
-    reply: str
-    attempts: int  # including this one
-
-
-@dataclass(frozen=True)
-class Unsent:
-    message_id: str
-    state: ReplyState
-    due_at: datetime  # when it may be (re)sent: its due time, or its lease's end
-
-
-@dataclass(frozen=True)
-class MessageView:
-    """What an operator (or a test) may see of one message: never the wa_id."""
-
-    message_id: str
-    state: ReplyState
-    attempts: int
-    reply: str | None
-    last_error: str | None
+from chalicelib.store.whatsapp_ports import AlreadyClaimed, Claimed, Lease, MessageView, ReplyState, Unsent
 
 
 def _ms(instant: datetime) -> int:
@@ -112,8 +56,8 @@ def _read(message_id: str) -> WhatsAppMessageRecord | None:
 
 
 class WhatsAppStore:
-    """Every read and write of the WhatsApp inbox/outbox. Models must be bound first
-    (`runtime.store()` does it)."""
+    """`whatsapp_ports.WhatsAppMessages` on DynamoDB: every read and write of the WhatsApp
+    inbox/outbox. Models must be bound first (`runtime.store()` does it)."""
 
     def claim(self, message_id: str, now: datetime, keep_for: timedelta) -> Claimed | AlreadyClaimed:
         """Record the message id before acting on it: one conditional put, so of any number

@@ -39,8 +39,8 @@ from chalicelib.logs import log
 from chalicelib.services import days, status, tickets
 from chalicelib.services.rate_limit import check_rate
 from chalicelib.settings import HashPurpose, hash_key, settings
-from chalicelib.store.dynamo import DynamoStore
-from chalicelib.store.whatsapp import AlreadyClaimed, Claimed, ReplyState, WhatsAppStore
+from chalicelib.store.ports import Store
+from chalicelib.store.whatsapp_ports import AlreadyClaimed, Claimed, ReplyState, WhatsAppMessages
 from chalicelib.whatsapp import replies
 from chalicelib.whatsapp.commands import (
     AskHelp,
@@ -65,7 +65,7 @@ CLOCK_SKEW = timedelta(minutes=5)
 
 
 def receive(
-    store: DynamoStore, inbox: WhatsAppStore, messages: Sequence[InboundText], dispatcher: Dispatcher
+    store: Store, inbox: WhatsAppMessages, messages: Sequence[InboundText], dispatcher: Dispatcher
 ) -> list[str]:
     """Claim, answer and queue each message; returns the ids whose replies were dispatched.
     When a message's reply is neither queued nor settled (another delivery holds its claim),
@@ -125,7 +125,7 @@ def _within_window(message: InboundText, now: datetime, keep_for: timedelta) -> 
     return False
 
 
-def _release_quietly(inbox: WhatsAppStore, message_id: str, claim: Claimed) -> None:
+def _release_quietly(inbox: WhatsAppMessages, message_id: str, claim: Claimed) -> None:
     """Best effort: if even this fails, the claim goes stale and a later delivery takes it over."""
     try:
         inbox.release(message_id, claim)
@@ -134,7 +134,7 @@ def _release_quietly(inbox: WhatsAppStore, message_id: str, claim: Claimed) -> N
 
 
 def _after_redelivery(
-    inbox: WhatsAppStore,
+    inbox: WhatsAppMessages,
     message_id: str,
     seen: AlreadyClaimed,
     now: datetime,
@@ -158,7 +158,7 @@ def _after_redelivery(
     return taken
 
 
-def answer(store: DynamoStore, message: InboundText, now: datetime) -> str | None:
+def answer(store: Store, message: InboundText, now: datetime) -> str | None:
     """The reply to one message, or None to stay silent (a resident already told to wait)."""
     config = settings()
     key = hash_key(HashPurpose.WA_ID)
@@ -183,7 +183,7 @@ def answer(store: DynamoStore, message: InboundText, now: datetime) -> str | Non
         return replies.internal_error()
 
 
-def _run(store: DynamoStore, command: Command, now: datetime) -> str:
+def _run(store: Store, command: Command, now: datetime) -> str:
     config = settings()
     key = hash_key(HashPurpose.NIK)
     today = service_day(now, config.tz)

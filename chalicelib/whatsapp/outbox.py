@@ -34,6 +34,7 @@ from chalicelib.core.errors import Unavailable
 from chalicelib.logs import log
 from chalicelib.settings import SettingsError
 from chalicelib.store.whatsapp import WhatsAppStore
+from chalicelib.store.whatsapp_ports import WhatsAppMessages
 from chalicelib.whatsapp.config import WhatsAppSettings, whatsapp_secret, whatsapp_settings
 from chalicelib.whatsapp.graph import GraphApi, GraphError
 
@@ -61,7 +62,7 @@ def backoff(attempts: int, config: WhatsAppSettings) -> timedelta:
 
 
 def deliver(
-    store: WhatsAppStore, graph: GraphApi, config: WhatsAppSettings, message_id: str, now: datetime
+    store: WhatsAppMessages, graph: GraphApi, config: WhatsAppSettings, message_id: str, now: datetime
 ) -> Delivery:
     """Send the reply queued for `message_id`, if it still needs sending, at most once per lease."""
     lease = store.lease(message_id, now, timedelta(seconds=config.lease_seconds))
@@ -109,7 +110,7 @@ def _record(write: Callable[[], bool], outcome: str, fields: dict[str, Any]) -> 
     return None
 
 
-def deliver_due(store: WhatsAppStore, graph: GraphApi, config: WhatsAppSettings) -> datetime | None:
+def deliver_due(store: WhatsAppMessages, graph: GraphApi, config: WhatsAppSettings) -> datetime | None:
     """Deliver every reply that is due; returns when the next one falls due (None: none left)."""
     now = runtime.now()
     for item in store.unsent():

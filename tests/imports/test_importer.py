@@ -1,10 +1,11 @@
-"""One import run over fakes (a dict for S3, newer-wins dict for the store): the invariants of
+"""One import run over a fake S3 (a dict) and the store's in-memory twin: the invariants of
 API.md's Stage import under any file, fast enough for hypothesis."""
 
 from __future__ import annotations
 
 import csv
 import io
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import SimpleNamespace
@@ -14,11 +15,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chalicelib.core.applications import Application, Service, Stage
+from chalicelib.core.applications import Service, Stage
+from chalicelib.core.errors import LoketError
+from chalicelib.core.nik import parse_nik
 from chalicelib.events.stage_import import TIME_RESERVE_MS, _out_of_time
 from chalicelib.imports.importer import Summary, import_object
 from chalicelib.imports.reasons import codes_of
 from chalicelib.imports.rows import FIELDS, Accepted, Columns, judge_row
+from chalicelib.store.memory import MemoryStore
 
 NOW = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
 KEY = b"test-key"
@@ -62,36 +66,16 @@ class _Breaking(io.BytesIO):
         )
 
 
-@dataclass
-class FakeStore:
-    """Newer wins, as DynamoStore.record_application's conditional write."""
-
-    stages: dict[tuple[str, str], Application] = field(default_factory=dict)
-    audit: list[tuple[str, str, Any, Any]] = field(default_factory=list)
-    audit_keys: set[str] = field(default_factory=set)
-
-    def record_application(self, nik_key: str, nik_last4: str, application: Application) -> bool:
-        stored = self.stages.get((nik_key, application.service.value))
-        if stored is not None and int(stored.updated_at.timestamp() * 1000) >= int(
-            application.updated_at.timestamp() * 1000
-        ):
-            return False
-        self.stages[(nik_key, application.service.value)] = application
-        return True
-
-    def append_audit(
-        self, actor: str, action: str, before: Any, after: Any, at: datetime | None = None, change: Any = None
-    ) -> bool:
-        """One entry per change, as DynamoStore.append_audit keys it."""
-        key = repr((actor, action, at, after if change is None else change))
-        if key in self.audit_keys:
-            return False
-        self.audit_keys.add(key)
-        self.audit.append((actor, action, before, after))
-        return True
+def _stored(store: MemoryStore, rows: list[list[str]], columns: Columns) -> dict[tuple[str, str], datetime]:
+    """Every stage stored for a NIK the file holds: (NIK keyed hash, service) -> updated_at."""
+    niks = set()
+    for row in rows:
+        with suppress(LoketError, IndexError):
+            niks.add(parse_nik(row[columns.nik].strip()).keyed_hash(KEY))
+    return {(k, a.service.value): a.updated_at for k in niks for a in store.applications_of(k)}
 
 
-def _run(s3: FakeS3, store: FakeStore, name: str = "x.csv", out_of_time: Any = lambda: False) -> Summary:
+def _run(s3: FakeS3, store: MemoryStore, name: str = "x.csv", out_of_time: Any = lambda: False) -> Summary:
     return import_object(s3, store, KEY, BUCKET, f"imports/{name}", NOW, out_of_time)
 
 
@@ -144,11 +128,11 @@ def test_no_row_is_lost_the_newest_wins_and_a_second_import_changes_nothing(
     file: tuple[bytes, list[list[str]], Columns, str],
 ) -> None:
     data, rows, columns, delimiter = file
-    s3, store = FakeS3({"imports/x.csv": data}), FakeStore()
+    s3, store = FakeS3({"imports/x.csv": data}), MemoryStore()
 
     first = _run(s3, store)
     rejected_after_first = s3.objects.get("imports-rejected/x.csv")
-    stages_after_first = dict(store.stages)
+    stages_after_first = _stored(store, rows, columns)
     second = _run(s3, store)
 
     verdicts = [judge_row(row, columns, NOW) for row in rows]
@@ -164,12 +148,14 @@ def test_no_row_is_lost_the_newest_wins_and_a_second_import_changes_nothing(
     for v in accepted:
         slot = (v.nik.keyed_hash(KEY), v.application.service.value)
         newest[slot] = max(newest.get(slot, v.application.updated_at), v.application.updated_at)
-    assert {slot: a.updated_at for slot, a in store.stages.items()} == newest
+    assert stages_after_first == newest
 
     assert (second.applied, second.unchanged, second.rejected) == (0, len(accepted), first.rejected)
-    assert store.stages == stages_after_first
+    assert _stored(store, rows, columns) == stages_after_first
     assert s3.objects.get("imports-rejected/x.csv") == rejected_after_first
-    assert [entry[3]["applied"] for entry in store.audit] == [first.applied]  # the same upload, audited once
+    assert [entry.after["applied"] for entry in store.audit_entries(10)] == [
+        first.applied
+    ]  # the same upload, audited once
 
 
 # --- stopping early -------------------------------------------------------------------------
@@ -179,7 +165,7 @@ GOOD = [f"350512170885{n:04d},ektp,ready,2026-11-24T10:00:00+07:00" for n in ran
 
 def test_at_the_time_limit_unwritten_rows_go_to_the_rejected_file_and_the_run_succeeds() -> None:
     s3 = FakeS3({"imports/x.csv": ("nik,service,stage,updated_at\n" + "\n".join(GOOD)).encode()})
-    store = FakeStore()
+    store = MemoryStore()
     checks = iter([False, False, False, True])
 
     summary = _run(s3, store, out_of_time=lambda: next(checks))
@@ -194,19 +180,19 @@ def test_at_the_time_limit_unwritten_rows_go_to_the_rejected_file_and_the_run_su
     assert rejected is not None
     assert [r[0] for r in rejected[1:]] == [line.split(",")[0] for line in GOOD[3:]]
     assert all(codes_of(r[4]) == ["not_processed"] for r in rejected[1:])
-    assert store.audit[-1][3]["outcome"] == "time_limit"
+    assert store.audit_entries(1)[0].after["outcome"] == "time_limit"
 
 
 def test_a_connection_lost_while_reading_fails_the_run_and_writes_no_partial_rejected_file() -> None:
     data = ("nik,service,stage,updated_at\n" + "\n".join(GOOD) + "\nbad,row,x,y\n").encode()
     s3 = FakeS3({"imports/x.csv": data, "imports-rejected/x.csv": b"from an earlier import"}, broken_after=10)
-    store = FakeStore()
+    store = MemoryStore()
 
     with pytest.raises(ConnectionResetError):
         _run(s3, store)
 
     assert s3.objects["imports-rejected/x.csv"] == b"from an earlier import"
-    assert store.audit[-1][3]["outcome"] == "failed"
+    assert store.audit_entries(1)[0].after["outcome"] == "failed"
 
 
 class _Context:

@@ -1,11 +1,11 @@
 """The store contract: one test class, run against in-process moto, the embedded moto server
-(over HTTP) and dynalite (over HTTP). What loket relies on from DynamoDB is written here once;
-a backend that behaves differently fails here first."""
+(over HTTP), dynalite (over HTTP) and the in-memory twin. What loket relies on from its store
+is written here once; a backend that behaves differently fails here first."""
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
@@ -14,14 +14,30 @@ from botocore.exceptions import ClientError
 from chalicelib.core.applications import Application, Service, Stage
 from chalicelib.core.quota import MAX_QUOTA, DayCounter
 from chalicelib.core.tickets import AlreadyHolds, Granted, Refused, Unprepared
-from chalicelib.store.dynamo import DynamoStore, SiteConfig, StoredApplication
-from tests.support.counters import assert_numbers_are_one_to_issued, stored_counter
+from chalicelib.store.memory import CounterItem, MemoryStore, MemoryWhatsAppMessages
+from chalicelib.store.ports import Store
+from chalicelib.store.values import SiteConfig, StoredApplication
+from chalicelib.store.whatsapp_ports import (
+    AlreadyClaimed,
+    Claimed,
+    Lease,
+    MessageView,
+    ReplyState,
+    Unsent,
+    WhatsAppMessages,
+)
+from tests.support.counters import StoredCounter, assert_numbers_are_one_to_issued, stored_counter
 from tests.support.servers import bind_store
 
 SITE = "kab-blitar"
 OTHER_SITE = "kec-wlingi"
 MONDAY = date(2026, 11, 23)
-BACKENDS = ["in_process_moto", "moto_server", "dynalite"]
+NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # whole milliseconds: message instants are kept in ms
+KEEP, HOLD = timedelta(days=7), timedelta(seconds=30)
+DYNAMODB_BACKENDS = ["in_process_moto", "moto_server", "dynalite"]
+BACKENDS = [*DYNAMODB_BACKENDS, "memory"]
+
+ReadCounter = Callable[[str, date], StoredCounter | None]
 
 
 @pytest.fixture(params=BACKENDS)
@@ -30,16 +46,61 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def store(
-    backend: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[DynamoStore]:
-    if backend == "in_process_moto":
+def store(backend: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
+    if backend == "memory":
+        yield MemoryStore()
+    elif backend == "in_process_moto":
         from moto import mock_aws
 
         with mock_aws():
             yield bind_store(monkeypatch, None)
     else:
         yield bind_store(monkeypatch, request.getfixturevalue(f"{backend}_endpoint"))
+
+
+@pytest.fixture
+def as_stored(store: Store) -> ReadCounter:
+    """The counter as stored, holders included, read from outside the store's methods."""
+    if not isinstance(store, MemoryStore):
+        return stored_counter
+    twin = store
+
+    def read(site: str, day: date) -> StoredCounter | None:
+        item = twin.counter_item(site, day)
+        return None if item is None else StoredCounter(item.issued, item.quota, item.holders)
+
+    return read
+
+
+@pytest.fixture
+def seed_counter(store: Store) -> Callable[[str, date, CounterItem], None]:
+    """Store a counter item as given, as an earlier run of the app would have left it."""
+    if isinstance(store, MemoryStore):
+        return store.put_counter_item
+
+    def save(site: str, day: date, item: CounterItem) -> None:
+        from chalicelib.store.models import DayCounterRecord
+
+        DayCounterRecord(
+            site,
+            day.isoformat(),
+            issued=item.issued,
+            quota=item.quota,
+            day_quota=item.day_quota,
+            holders=item.holders,
+        ).save()
+
+    return save
+
+
+@pytest.fixture
+def messages(store: Store) -> WhatsAppMessages:
+    """The WhatsApp inbox/outbox on the same backend as `store` (whose fixture binds the models)."""
+    if isinstance(store, MemoryStore):
+        return MemoryWhatsAppMessages()
+    from chalicelib.store.whatsapp import WhatsAppStore
+
+    return WhatsAppStore()
 
 
 def version(number: int, default_quota: int) -> SiteConfig:
@@ -55,85 +116,89 @@ class TestStoreContract:
     # --- preparing a day ----------------------------------------------------------------
 
     def test_a_day_nobody_prepared_has_no_counter_and_a_take_says_unprepared(
-        self, store: DynamoStore
+        self, store: Store, as_stored: ReadCounter
     ) -> None:
         assert store.counter(SITE, MONDAY) is None
         assert store.take_ticket(SITE, MONDAY, holder(1)) == Unprepared()
-        assert stored_counter(SITE, MONDAY) is None  # the refused write created nothing
+        assert as_stored(SITE, MONDAY) is None  # the refused write created nothing
 
-    def test_preparing_a_day_opens_it_with_the_quota_in_force(self, store: DynamoStore) -> None:
-        assert store.apply_default(SITE, MONDAY, 400, version(0, 400)) is True
+    def test_preparing_a_day_opens_it_with_the_quota_in_force(self, store: Store) -> None:
+        assert store.refresh_from_site_config(SITE, MONDAY, 400, version(0, 400)) is True
         assert store.counter(SITE, MONDAY) == DayCounter(SITE, MONDAY, quota=400, issued=0, day_quota=None)
 
-    def test_preparing_a_day_again_with_the_same_config_writes_nothing(self, store: DynamoStore) -> None:
-        assert store.apply_default(SITE, MONDAY, 400, version(0, 400)) is True
+    def test_preparing_a_day_again_with_the_same_config_writes_nothing(self, store: Store) -> None:
+        assert store.refresh_from_site_config(SITE, MONDAY, 400, version(0, 400)) is True
         store.take_ticket(SITE, MONDAY, holder(1))
-        assert store.apply_default(SITE, MONDAY, 400, version(0, 400)) is False
+        assert store.refresh_from_site_config(SITE, MONDAY, 400, version(0, 400)) is False
         assert store.counter(SITE, MONDAY) == DayCounter(SITE, MONDAY, quota=400, issued=1)
 
-    def test_a_newer_default_changes_the_quota_and_keeps_every_ticket(self, store: DynamoStore) -> None:
-        store.apply_default(SITE, MONDAY, 3, version(0, 3))
+    def test_a_newer_default_changes_the_quota_and_keeps_every_ticket(self, store: Store) -> None:
+        store.refresh_from_site_config(SITE, MONDAY, 3, version(0, 3))
         assert store.take_ticket(SITE, MONDAY, holder(1)) == Granted(1)
         assert store.take_ticket(SITE, MONDAY, holder(2)) == Granted(2)
 
-        assert store.apply_default(SITE, MONDAY, 5, version(1, 5)) is True
+        assert store.refresh_from_site_config(SITE, MONDAY, 5, version(1, 5)) is True
 
         assert store.counter(SITE, MONDAY) == DayCounter(SITE, MONDAY, quota=5, issued=2)
         assert store.take_ticket(SITE, MONDAY, holder(1)) == AlreadyHolds(1)
         assert store.take_ticket(SITE, MONDAY, holder(3)) == Granted(3)
 
-    def test_a_stale_preparation_cannot_overwrite_a_newer_default(self, store: DynamoStore) -> None:
-        assert store.apply_default(SITE, MONDAY, 7, version(2, 7)) is True
-        assert store.apply_default(SITE, MONDAY, 3, version(1, 3)) is False
+    def test_a_stale_preparation_cannot_overwrite_a_newer_default(self, store: Store) -> None:
+        assert store.refresh_from_site_config(SITE, MONDAY, 7, version(2, 7)) is True
+        assert store.refresh_from_site_config(SITE, MONDAY, 3, version(1, 3)) is False
         counter = store.counter(SITE, MONDAY)
         assert counter is not None and counter.quota == 7
 
-    def test_a_day_with_its_own_quota_ignores_every_default(self, store: DynamoStore) -> None:
+    def test_a_day_with_its_own_quota_ignores_every_default(self, store: Store) -> None:
         store.set_day_quota(SITE, MONDAY, 5)
-        assert store.apply_default(SITE, MONDAY, 9, version(1, 9)) is False
+        assert store.refresh_from_site_config(SITE, MONDAY, 9, version(1, 9)) is False
         assert store.counter(SITE, MONDAY) == DayCounter(SITE, MONDAY, quota=5, issued=0, day_quota=5)
 
-    def test_a_quota_for_an_unprepared_day_creates_its_counter(self, store: DynamoStore) -> None:
+    def test_a_quota_for_an_unprepared_day_creates_its_counter(self, store: Store) -> None:
         store.set_day_quota(SITE, MONDAY, 2)
         assert store.take_ticket(SITE, MONDAY, holder(1)) == Granted(1)
 
     # --- taking tickets -----------------------------------------------------------------
 
-    def test_tickets_are_numbered_from_one_in_the_order_they_are_granted(self, store: DynamoStore) -> None:
-        store.apply_default(SITE, MONDAY, 400, version(0, 400))
+    def test_tickets_are_numbered_from_one_in_the_order_they_are_granted(
+        self, store: Store, as_stored: ReadCounter
+    ) -> None:
+        store.refresh_from_site_config(SITE, MONDAY, 400, version(0, 400))
         outcomes = [store.take_ticket(SITE, MONDAY, holder(i)) for i in range(1, 6)]
         assert outcomes == [Granted(n) for n in range(1, 6)]
-        counter = stored_counter(SITE, MONDAY)
+        counter = as_stored(SITE, MONDAY)
         assert_numbers_are_one_to_issued(counter)
         assert counter is not None and counter.holders == {holder(i): i for i in range(1, 6)}
 
-    def test_asking_again_returns_the_same_number_and_counts_nothing(self, store: DynamoStore) -> None:
-        store.apply_default(SITE, MONDAY, 400, version(0, 400))
+    def test_asking_again_returns_the_same_number_and_counts_nothing(self, store: Store) -> None:
+        store.refresh_from_site_config(SITE, MONDAY, 400, version(0, 400))
         store.take_ticket(SITE, MONDAY, holder(1))
         assert store.take_ticket(SITE, MONDAY, holder(2)) == Granted(2)
         assert store.take_ticket(SITE, MONDAY, holder(2)) == AlreadyHolds(2)
         assert store.counter(SITE, MONDAY) == DayCounter(SITE, MONDAY, quota=400, issued=2)
 
-    def test_a_full_day_refuses_and_shows_why(self, store: DynamoStore) -> None:
-        store.apply_default(SITE, MONDAY, 2, version(0, 2))
+    def test_a_full_day_refuses_and_shows_why(self, store: Store, as_stored: ReadCounter) -> None:
+        store.refresh_from_site_config(SITE, MONDAY, 2, version(0, 2))
         store.take_ticket(SITE, MONDAY, holder(1))
         store.take_ticket(SITE, MONDAY, holder(2))
         assert store.take_ticket(SITE, MONDAY, holder(3)) == Refused(
             DayCounter(SITE, MONDAY, quota=2, issued=2)
         )
-        assert_numbers_are_one_to_issued(stored_counter(SITE, MONDAY))
+        assert_numbers_are_one_to_issued(as_stored(SITE, MONDAY))
 
-    def test_a_holder_of_a_full_day_still_gets_their_number(self, store: DynamoStore) -> None:
-        store.apply_default(SITE, MONDAY, 1, version(0, 1))
+    def test_a_holder_of_a_full_day_still_gets_their_number(self, store: Store) -> None:
+        store.refresh_from_site_config(SITE, MONDAY, 1, version(0, 1))
         store.take_ticket(SITE, MONDAY, holder(1))
         assert store.take_ticket(SITE, MONDAY, holder(1)) == AlreadyHolds(1)
 
-    def test_a_closed_day_refuses_with_quota_zero(self, store: DynamoStore) -> None:
+    def test_a_closed_day_refuses_with_quota_zero(self, store: Store) -> None:
         store.set_day_quota(SITE, MONDAY, 0)
         outcome = store.take_ticket(SITE, MONDAY, holder(1))
         assert outcome == Refused(DayCounter(SITE, MONDAY, quota=0, issued=0, day_quota=0))
 
-    def test_lowering_the_quota_below_issued_revokes_nothing(self, store: DynamoStore) -> None:
+    def test_lowering_the_quota_below_issued_revokes_nothing(
+        self, store: Store, as_stored: ReadCounter
+    ) -> None:
         store.set_day_quota(SITE, MONDAY, 3)
         for i in (1, 2, 3):
             store.take_ticket(SITE, MONDAY, holder(i))
@@ -143,32 +208,26 @@ class TestStoreContract:
 
         store.set_day_quota(SITE, MONDAY, 5)
         assert store.take_ticket(SITE, MONDAY, holder(4)) == Granted(4)
-        assert_numbers_are_one_to_issued(stored_counter(SITE, MONDAY))
+        assert_numbers_are_one_to_issued(as_stored(SITE, MONDAY))
 
-    def test_sites_and_days_count_apart(self, store: DynamoStore) -> None:
+    def test_sites_and_days_count_apart(self, store: Store) -> None:
         for site, day in [(SITE, MONDAY), (OTHER_SITE, MONDAY), (SITE, MONDAY + timedelta(days=1))]:
             store.set_day_quota(site, day, 5)
             assert store.take_ticket(site, day, holder(1)) == Granted(1)
 
-    def test_a_day_at_the_largest_quota_fits_in_one_counter_item(self, store: DynamoStore) -> None:
+    def test_a_day_at_the_largest_quota_fits_in_one_counter_item(
+        self, store: Store, as_stored: ReadCounter, seed_counter: Callable[[str, date, CounterItem], None]
+    ) -> None:
         """10,000 holders (12-character keys) stay well under DynamoDB's 400 KB item limit,
         which dynalite enforces: the last number of the largest day can still be written."""
-        from chalicelib.store.models import DayCounterRecord
-
         last = MAX_QUOTA
-        DayCounterRecord(
-            SITE,
-            MONDAY.isoformat(),
-            issued=last - 1,
-            quota=last,
-            day_quota=last,
-            holders={holder(i): i for i in range(1, last)},
-        ).save()
+        holders = {holder(i): i for i in range(1, last)}
+        seed_counter(SITE, MONDAY, CounterItem(last - 1, last, holders, day_quota=last))
         assert store.take_ticket(SITE, MONDAY, holder(last)) == Granted(last)
         assert isinstance(store.take_ticket(SITE, MONDAY, holder(last + 1)), Refused)
-        assert_numbers_are_one_to_issued(stored_counter(SITE, MONDAY))
+        assert_numbers_are_one_to_issued(as_stored(SITE, MONDAY))
 
-    def test_the_prepared_days_of_a_site_are_listed_from_a_date_on(self, store: DynamoStore) -> None:
+    def test_the_prepared_days_of_a_site_are_listed_from_a_date_on(self, store: Store) -> None:
         for offset in (-1, 0, 2, 9):
             store.set_day_quota(SITE, MONDAY + timedelta(days=offset), 5)
         store.set_day_quota(OTHER_SITE, MONDAY + timedelta(days=3), 5)
@@ -176,9 +235,7 @@ class TestStoreContract:
 
     # --- site configuration ---------------------------------------------------------------
 
-    def test_a_site_config_falls_back_until_set_and_each_change_bumps_its_version(
-        self, store: DynamoStore
-    ) -> None:
+    def test_a_site_config_falls_back_until_set_and_each_change_bumps_its_version(self, store: Store) -> None:
         assert store.site_config(SITE, 400) == SiteConfig(SITE, 400, 0)
         assert store.set_default_quota(SITE, 250) == SiteConfig(SITE, 250, 1)
         assert store.set_default_quota(SITE, 300) == SiteConfig(SITE, 300, 2)
@@ -187,7 +244,7 @@ class TestStoreContract:
 
     # --- applications, audit, rate windows ----------------------------------------------
 
-    def test_a_stage_update_is_stored_only_when_it_is_newer(self, store: DynamoStore) -> None:
+    def test_a_stage_update_is_stored_only_when_it_is_newer(self, store: Store) -> None:
         at = datetime(2026, 11, 20, 9, 0, tzinfo=timezone(timedelta(hours=7)))
         assert store.record_application("k1", "0001", Application(Service.EKTP, Stage.RECEIVED, at))
         newer = Application(Service.EKTP, Stage.PRINTING, at + timedelta(hours=1))
@@ -203,7 +260,7 @@ class TestStoreContract:
         assert stored[Service.KK].stage is Stage.RECEIVED
         assert store.applications_of("k2") == []
 
-    def test_a_stored_stage_tells_who_stored_it_and_when(self, store: DynamoStore) -> None:
+    def test_a_stored_stage_tells_who_stored_it_and_when(self, store: Store) -> None:
         at = datetime(2026, 11, 20, 9, 0, tzinfo=timezone(timedelta(hours=7)))
         recorded = datetime(2026, 11, 20, 2, 0, 0, 123456, tzinfo=UTC)
         application = Application(Service.EKTP, Stage.RECEIVED, at)
@@ -221,7 +278,7 @@ class TestStoreContract:
         )
         assert store.stored_application("k2", Service.EKTP) is None
 
-    def test_the_same_change_audited_twice_is_one_entry(self, store: DynamoStore) -> None:
+    def test_the_same_change_audited_twice_is_one_entry(self, store: Store) -> None:
         at = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
         change = {"subject": "k1", "stage": "ready"}
         assert store.append_audit(
@@ -238,7 +295,7 @@ class TestStoreContract:
             ("2026-11-20T02:00:00.000+00:00", {"stage": "ready"})
         ] * 2
 
-    def test_audit_entries_come_back_newest_first_up_to_the_limit(self, store: DynamoStore) -> None:
+    def test_audit_entries_come_back_newest_first_up_to_the_limit(self, store: Store) -> None:
         for n in range(5):
             store.append_audit("admin-1", "quota.default", {"n": n}, {"n": n + 1})
         entries = store.audit_entries(3)
@@ -246,16 +303,133 @@ class TestStoreContract:
         assert entries[0].actor == "admin-1" and entries[0].action == "quota.default"
         assert datetime.fromisoformat(entries[0].at).tzinfo is not None
 
-    def test_each_rate_window_counts_its_own_hits(self, store: DynamoStore) -> None:
+    def test_each_rate_window_counts_its_own_hits(self, store: Store) -> None:
         expires = datetime(2026, 11, 23, 2, 2, tzinfo=UTC)
         assert [store.count_hit("status#a#1", expires) for _ in range(3)] == [1, 2, 3]
         assert store.count_hit("status#b#1", expires) == 1
         assert store.count_hit("status#a#2", expires) == 1
 
-    # --- where the backends disagree ------------------------------------------------------
+    # --- WhatsApp messages ----------------------------------------------------------------
 
+    def test_of_two_deliveries_of_one_message_one_claims_it_and_the_other_sees_the_claim(
+        self, messages: WhatsAppMessages
+    ) -> None:
+        first = messages.claim("wamid.1", NOW, KEEP)
+        assert isinstance(first, Claimed)
+        assert messages.claim("wamid.1", NOW + timedelta(seconds=1), KEEP) == AlreadyClaimed(
+            ReplyState.RECEIVED, NOW
+        )
+        assert isinstance(messages.claim("wamid.2", NOW, KEEP), Claimed)
+        assert messages.view("wamid.1") == MessageView("wamid.1", ReplyState.RECEIVED, 0, None, None)
+
+    def test_a_claim_is_taken_over_only_once_stale_and_still_unanswered(
+        self, messages: WhatsAppMessages
+    ) -> None:
+        first = messages.claim("wamid.1", NOW, KEEP)
+        assert isinstance(first, Claimed)
+        assert messages.take_over("wamid.1", NOW, NOW + timedelta(seconds=1)) is None  # not older
+
+        later = NOW + timedelta(seconds=90)
+        second = messages.take_over("wamid.1", NOW + timedelta(seconds=1), later)
+        assert isinstance(second, Claimed) and second != first
+        assert not messages.queue_reply("wamid.1", first, "628123", "phone-1", "Halo", later)
+        assert not messages.finish_silently("wamid.1", first)
+        assert messages.queue_reply("wamid.1", second, "628123", "phone-1", "Halo", later)
+        assert messages.take_over("wamid.1", later + timedelta(hours=1), later) is None  # answered
+        assert messages.take_over("wamid.9", later, later) is None  # never claimed
+
+    def test_a_released_claim_is_forgotten_so_the_next_delivery_claims_it(
+        self, messages: WhatsAppMessages
+    ) -> None:
+        claim = messages.claim("wamid.1", NOW, KEEP)
+        assert isinstance(claim, Claimed)
+        assert not messages.release("wamid.1", Claimed("someone-else"))
+        assert messages.release("wamid.1", claim)
+        assert messages.view("wamid.1") is None
+        assert not messages.release("wamid.1", claim)
+        assert isinstance(messages.claim("wamid.1", NOW, KEEP), Claimed)
+
+    def test_a_queued_reply_is_leased_by_one_worker_and_once_sent_forgets_the_resident(
+        self, messages: WhatsAppMessages
+    ) -> None:
+        claim = messages.claim("wamid.1", NOW, KEEP)
+        assert isinstance(claim, Claimed)
+        assert messages.queue_reply("wamid.1", claim, "628123", "phone-1", "Halo", NOW)
+        assert not messages.queue_reply("wamid.1", claim, "628123", "phone-1", "Halo", NOW)
+        assert messages.unsent() == [Unsent("wamid.1", ReplyState.PENDING, NOW)]
+
+        lease = messages.lease("wamid.1", NOW, HOLD)
+        assert lease is not None and lease.attempts == 1
+        assert (lease.message_id, lease.to_wa_id, lease.phone_number_id, lease.reply) == (
+            "wamid.1",
+            "628123",
+            "phone-1",
+            "Halo",
+        )
+        assert messages.lease("wamid.1", NOW, HOLD) is None  # held
+        assert messages.unsent() == [Unsent("wamid.1", ReplyState.SENDING, NOW + HOLD)]
+        assert not messages.mark_sent(Lease("wamid.1", "not-mine", "6281", "p", "r", 1), None, NOW)
+
+        assert messages.mark_sent(lease, "wamid.graph", NOW + timedelta(seconds=1))
+        assert messages.view("wamid.1") == MessageView("wamid.1", ReplyState.SENT, 1, None, None)
+        assert messages.unsent() == []
+        assert messages.lease("wamid.1", NOW, HOLD) is None
+
+    def test_a_message_answered_with_silence_is_done_and_has_nothing_to_send(
+        self, messages: WhatsAppMessages
+    ) -> None:
+        claim = messages.claim("wamid.1", NOW, KEEP)
+        assert isinstance(claim, Claimed)
+        assert messages.finish_silently("wamid.1", claim)
+        assert not messages.finish_silently("wamid.1", claim)
+        assert messages.view("wamid.1") == MessageView("wamid.1", ReplyState.DONE, 0, None, None)
+        assert messages.lease("wamid.1", NOW, HOLD) is None
+        assert messages.unsent() == []
+
+    def test_a_reply_retried_later_is_due_then_and_a_stale_lease_records_nothing(
+        self, messages: WhatsAppMessages
+    ) -> None:
+        claim = messages.claim("wamid.1", NOW, KEEP)
+        assert isinstance(claim, Claimed)
+        messages.queue_reply("wamid.1", claim, "628123", "phone-1", "Halo", NOW)
+        first = messages.lease("wamid.1", NOW, HOLD)
+        assert first is not None
+        due = NOW + timedelta(minutes=2)
+        assert messages.retry_later(first, due, "graph 503")
+        assert messages.unsent() == [Unsent("wamid.1", ReplyState.PENDING, due)]
+        assert messages.view("wamid.1") == MessageView("wamid.1", ReplyState.PENDING, 1, "Halo", "graph 503")
+
+        second = messages.lease("wamid.1", due, HOLD)
+        assert second is not None and second.attempts == 2
+        assert not messages.give_up(first, "late")
+        assert messages.give_up(second, "graph 400 " + "x" * 600)
+        view = messages.view("wamid.1")
+        assert view is not None and (view.state, view.attempts, view.reply) == (ReplyState.FAILED, 2, "Halo")
+        assert view.last_error is not None and len(view.last_error) == 500
+        assert messages.unsent() == []
+
+    def test_a_lease_that_ran_out_with_no_outcome_is_maybe_sent_and_never_sent_again(
+        self, messages: WhatsAppMessages
+    ) -> None:
+        claim = messages.claim("wamid.1", NOW, KEEP)
+        assert isinstance(claim, Claimed)
+        messages.queue_reply("wamid.1", claim, "628123", "phone-1", "Halo", NOW)
+        assert messages.lease("wamid.1", NOW, HOLD) is not None
+        assert not messages.expire_lease("wamid.1", NOW + HOLD)  # not before it ran out
+        assert messages.expire_lease("wamid.1", NOW + HOLD + timedelta(milliseconds=1))
+        assert not messages.expire_lease("wamid.1", NOW + HOLD + timedelta(minutes=1))
+        assert messages.view("wamid.1") == MessageView(
+            "wamid.1", ReplyState.MAYBE_SENT, 1, None, "lease expired with no outcome"
+        )
+        assert messages.lease("wamid.1", NOW + timedelta(hours=1), HOLD) is None
+        assert messages.unsent() == []
+        assert not messages.expire_lease("wamid.9", NOW)  # never claimed
+
+
+@pytest.mark.parametrize("backend", DYNAMODB_BACKENDS, indirect=True)
+class TestWhereTheDynamoDBBackendsDisagree:
     def test_a_refused_write_returns_the_old_item_on_dynamodb_and_moto_but_not_on_dynalite(
-        self, store: DynamoStore, backend: str
+        self, store: Store, backend: str
     ) -> None:
         """moto and dynalite disagree on `ReturnValuesOnConditionCheckFailure=ALL_OLD`.
 

@@ -8,8 +8,16 @@ from typing import ClassVar
 import jwt
 import pytest
 
+from chalicelib.store.memory import MemoryStore
 from tests.support.api_client import Api, Clock, mint
 from tests.support.residents import nik
+
+
+@pytest.fixture
+def app_store(memory_store: MemoryStore) -> MemoryStore:
+    """The in-memory twin: these tests need the store's behaviour, not DynamoDB's."""
+    return memory_store
+
 
 TODAY, SATURDAY = "2026-11-25", "2026-11-28"
 

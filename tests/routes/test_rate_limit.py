@@ -5,8 +5,15 @@ from __future__ import annotations
 import pytest
 
 from chalicelib import settings
+from chalicelib.store.memory import MemoryStore
 from tests.support.api_client import Api, Clock
 from tests.support.residents import nik
+
+
+@pytest.fixture
+def app_store(memory_store: MemoryStore) -> MemoryStore:
+    """The in-memory twin: these tests need the store's behaviour, not DynamoDB's."""
+    return memory_store
 
 
 @pytest.fixture

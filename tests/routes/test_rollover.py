@@ -1,5 +1,6 @@
 """The day rollover at 00:00 WIB: prepares the new day at every site; twice, late or never
-changes nothing for the count."""
+changes nothing for the count. On the store's in-memory twin: these tests need the store's
+behaviour (its conditional writes), not DynamoDB's."""
 
 from __future__ import annotations
 
@@ -8,16 +9,23 @@ from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any, cast
 
+import pytest
 from chalice.test import Client
 
 from chalicelib import runtime, settings
 from chalicelib.services import days
-from chalicelib.store.dynamo import DynamoStore
+from chalicelib.store.memory import MemoryStore
+from chalicelib.store.ports import AuditedDays
 from tests.support.api_client import Api, Clock
 from tests.support.residents import nik
 
 MIDNIGHT_WIB = datetime(2026, 11, 25, 17, 0, tzinfo=UTC)  # Thursday 26 November begins
 SITE = "kab-blitar"
+
+
+@pytest.fixture
+def app_store(memory_store: MemoryStore) -> MemoryStore:
+    return memory_store
 
 
 def _rollover(client: Client, at: str = "2026-11-25T17:00:00Z") -> dict[str, object]:
@@ -82,7 +90,7 @@ class _Interleaved:
     """A store that runs `other` (the whole of another party's work) just before its call
     number `at`, counting every store call of the party that uses it."""
 
-    def __init__(self, store: DynamoStore, at: int, other: Callable[[], object]) -> None:
+    def __init__(self, store: AuditedDays, at: int, other: Callable[[], object]) -> None:
         self._store, self._at, self._other = store, at, other
         self.calls: list[str] = []
 
@@ -101,64 +109,51 @@ class _Interleaved:
 WEDNESDAY, THURSDAY = date(2026, 11, 25), date(2026, 11, 26)
 
 
-def _rollover_of_thursday(store: DynamoStore) -> object:
+def _rollover_of_thursday(store: AuditedDays) -> object:
     return days.rollover(store, settings.settings(), THURSDAY)
 
 
-def _admin_sets_100_on_wednesday(store: DynamoStore) -> object:
+def _admin_sets_100_on_wednesday(store: AuditedDays) -> object:
     return days.set_default_quota(store, settings.settings(), SITE, 100, WEDNESDAY, "admin-ani")
 
 
-def _thursday_against_the_standing_default(store: DynamoStore) -> str | None:
+def _thursday_against_the_standing_default(store: AuditedDays) -> str | None:
     standing = store.site_config(SITE, settings.settings().default_quota).default_quota
     counter = store.counter(SITE, THURSDAY)
     quota = None if counter is None else counter.quota
     return None if quota == standing == 100 else f"standing default: {standing} | D+1 counter quota: {quota}"
 
 
-def test_a_default_set_between_the_rollovers_read_and_its_write_is_in_force_on_the_new_day(
-    moto_store: object,
-) -> None:
+def test_a_default_set_between_the_rollovers_read_and_its_write_is_in_force_on_the_new_day() -> None:
     """The admin sets the default at midnight, after the rollover read the site config
     (version 0, quota 400) and before it writes Thursday: the admin re-applies Wednesday and
     the days already prepared, and Thursday is not one of them yet."""
-    store = runtime.store()
+    store = MemoryStore()
     rollover_store = _Interleaved(store, 2, lambda: _admin_sets_100_on_wednesday(store))
 
-    _rollover_of_thursday(cast(DynamoStore, rollover_store))
+    _rollover_of_thursday(cast(AuditedDays, rollover_store))
 
-    assert rollover_store.calls[:2] == ["site_config", "apply_default"]
+    assert rollover_store.calls[:2] == ["site_config", "refresh_from_site_config"]
     verdict = _thursday_against_the_standing_default(store)
     assert verdict is None, verdict
 
 
-def _empty_tables() -> None:
-    from chalicelib.store.models import MODELS
-
-    for model in MODELS.values():
-        with model.batch_write() as batch:
-            for item in model.scan():
-                batch.delete(item)
-
-
-def test_the_new_day_carries_the_standing_default_however_the_two_interleave(moto_store: object) -> None:
+def test_the_new_day_carries_the_standing_default_however_the_two_interleave() -> None:
     """Every point at which one of the two can run whole between two store calls of the
     other (or after its last): the admin inside the rollover, the rollover inside the admin."""
-    store = runtime.store()
     orders = {
         "the admin's change": (_rollover_of_thursday, _admin_sets_100_on_wednesday),
         "the rollover": (_admin_sets_100_on_wednesday, _rollover_of_thursday),
     }
     wrong: list[str] = []
     for inner_name, (outer, inner) in orders.items():
-        _empty_tables()
-        alone = _Interleaved(store, 0, lambda: None)
-        outer(cast(DynamoStore, alone))
+        alone = _Interleaved(MemoryStore(), 0, lambda: None)
+        outer(cast(AuditedDays, alone))
         points = len(alone.calls) + 1
         for at in range(1, points + 1):
-            _empty_tables()
+            store = MemoryStore()
             nested = _Interleaved(store, at, partial(inner, store))
-            outer(cast(DynamoStore, nested))
+            outer(cast(AuditedDays, nested))
             if at == points:
                 inner(store)
             verdict = _thursday_against_the_standing_default(store)

@@ -25,7 +25,8 @@ from chalicelib import runtime
 from chalicelib.core.service_day import service_day
 from chalicelib.settings import settings
 from chalicelib.store.dynamo import DynamoStore
-from chalicelib.store.whatsapp import ReplyState, WhatsAppStore
+from chalicelib.store.whatsapp import WhatsAppStore
+from chalicelib.store.whatsapp_ports import ReplyState
 from chalicelib.whatsapp import config as whatsapp_config
 from chalicelib.whatsapp import outbox
 from chalicelib.whatsapp.config import whatsapp_settings

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from chalicelib import runtime
-from chalicelib.store.whatsapp import ReplyState, WhatsAppStore
+from chalicelib.store.whatsapp import WhatsAppStore
+from chalicelib.store.whatsapp_ports import ReplyState
 from chalicelib.whatsapp import config as whatsapp_config
 from chalicelib.whatsapp import inbox, outbox
 from chalicelib.whatsapp.config import whatsapp_settings

@@ -16,7 +16,8 @@ from chalice.test import Client
 
 from chalicelib.core.errors import Unavailable
 from chalicelib.store.dynamo import DynamoStore
-from chalicelib.store.whatsapp import ReplyState, WhatsAppStore
+from chalicelib.store.whatsapp import WhatsAppStore
+from chalicelib.store.whatsapp_ports import ReplyState
 from chalicelib.whatsapp import outbox
 from chalicelib.whatsapp.config import whatsapp_settings
 from tests.support.whatsapp import (

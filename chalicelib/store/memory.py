@@ -1,0 +1,391 @@
+"""The in-memory twin of the DynamoDB store, for tests that need the behaviour, not DynamoDB.
+
+Kept honest by the store contract suite (tests/integration/test_store_contract.py), which runs
+on it as on the DynamoDB backends. Every method runs under one lock, so a conditional write
+is atomic here as it is in DynamoDB. Values go through the same text forms as on DynamoDB
+(instants, JSON), so what comes back compares alike. It never fails: faults are proven on
+DynamoDB (tests/faults). Nothing expires (DynamoDB's TTL deletes lazily anyway).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from chalicelib.core.applications import Application, Service, Stage
+from chalicelib.core.quota import DayCounter
+from chalicelib.core.tickets import AlreadyHolds, Granted, Refused, TakeOutcome, Unprepared
+from chalicelib.store.keys import audit_entry_id, instant_key
+from chalicelib.store.values import AuditEntry, SiteConfig, StoredApplication
+from chalicelib.store.whatsapp_ports import AlreadyClaimed, Claimed, Lease, MessageView, ReplyState, Unsent
+
+
+@dataclass(frozen=True)
+class CounterItem:
+    """A day's counter as stored, holders included: what a test reads (or seeds) to check the
+    ticket rule from outside the store's methods."""
+
+    issued: int
+    quota: int
+    holders: dict[str, int]
+    day_quota: int | None = None
+    default_quota: int | None = None
+    config_version: int | None = None
+
+
+@dataclass(frozen=True)
+class _StoredStage:
+    stage: str
+    updated_at: str
+    updated_ms: int
+    nik_last4: str
+    recorded_by: str | None
+    recorded_at: str | None
+
+
+class MemoryStore:
+    """`ports.Store` in memory: counters, sites, applications, audit and rate windows."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counters: dict[tuple[str, date], CounterItem] = {}
+        self._sites: dict[str, SiteConfig] = {}
+        self._applications: dict[tuple[str, str], _StoredStage] = {}
+        self._audit: dict[str, tuple[str, str, str, str, str]] = {}  # entry id -> at, actor, action, JSON x2
+        self._hits: dict[str, int] = {}
+
+    # --- day counters -------------------------------------------------------------------
+
+    def counter(self, site: str, day: date) -> DayCounter | None:
+        with self._lock:
+            item = self._counters.get((site, day))
+        return None if item is None else _counter(site, day, item)
+
+    def counter_days_from(self, site: str, first: date) -> list[date]:
+        with self._lock:
+            return sorted(d for s, d in self._counters if s == site and d >= first)
+
+    def refresh_from_site_config(self, site: str, day: date, quota_in_force: int, config: SiteConfig) -> bool:
+        with self._lock:
+            item = self._counters.get((site, day))
+            if item is not None and (
+                item.day_quota is not None
+                or (item.config_version is not None and item.config_version >= config.version)
+            ):
+                return False
+            base = item or CounterItem(issued=0, quota=0, holders={})
+            self._counters[(site, day)] = replace(
+                base,
+                quota=quota_in_force,
+                default_quota=config.default_quota,
+                config_version=config.version,
+            )
+            return True
+
+    def set_day_quota(self, site: str, day: date, quota: int) -> None:
+        with self._lock:
+            base = self._counters.get((site, day)) or CounterItem(issued=0, quota=0, holders={})
+            self._counters[(site, day)] = replace(base, quota=quota, day_quota=quota)
+
+    def take_ticket(self, site: str, day: date, holder_key: str) -> TakeOutcome:
+        with self._lock:
+            item = self._counters.get((site, day))
+            if item is None:
+                return Unprepared()
+            if holder_key in item.holders:
+                return AlreadyHolds(item.holders[holder_key])
+            if item.issued >= item.quota:
+                return Refused(_counter(site, day, item))
+            number = item.issued + 1
+            self._counters[(site, day)] = replace(
+                item, issued=number, holders={**item.holders, holder_key: number}
+            )
+            return Granted(number)
+
+    def counter_item(self, site: str, day: date) -> CounterItem | None:
+        """The counter as stored, holders included (for tests)."""
+        with self._lock:
+            item = self._counters.get((site, day))
+        return None if item is None else replace(item, holders=dict(item.holders))
+
+    def put_counter_item(self, site: str, day: date, item: CounterItem) -> None:
+        """Store a counter as given, as a test seeds a table (for tests)."""
+        with self._lock:
+            self._counters[(site, day)] = replace(item, holders=dict(item.holders))
+
+    # --- site configuration -------------------------------------------------------------
+
+    def site_config(self, site: str, fallback_quota: int) -> SiteConfig:
+        with self._lock:
+            return self._sites.get(site) or SiteConfig(site, fallback_quota, 0)
+
+    def set_default_quota(self, site: str, quota: int) -> SiteConfig:
+        with self._lock:
+            stored = self._sites.get(site)
+            config = SiteConfig(site, quota, (0 if stored is None else stored.version) + 1)
+            self._sites[site] = config
+            return config
+
+    # --- applications -------------------------------------------------------------------
+
+    def applications_of(self, nik_key: str) -> list[Application]:
+        with self._lock:
+            found = sorted((s, stored) for (k, s), stored in self._applications.items() if k == nik_key)
+        return [_application(service, stored) for service, stored in found]
+
+    def record_application(
+        self,
+        nik_key: str,
+        nik_last4: str,
+        application: Application,
+        recorded_by: str | None = None,
+        recorded_at: datetime | None = None,
+    ) -> bool:
+        updated_ms = int(application.updated_at.timestamp() * 1000)
+        key = (nik_key, application.service.value)
+        with self._lock:
+            stored = self._applications.get(key)
+            if stored is not None and stored.updated_ms >= updated_ms:
+                return False
+            self._applications[key] = _StoredStage(
+                application.stage.value,
+                application.updated_at.isoformat(),
+                updated_ms,
+                nik_last4,
+                recorded_by,
+                None if recorded_at is None else instant_key(recorded_at),
+            )
+            return True
+
+    def stored_application(self, nik_key: str, service: Service) -> StoredApplication | None:
+        with self._lock:
+            stored = self._applications.get((nik_key, service.value))
+        if stored is None:
+            return None
+        return StoredApplication(
+            _application(service.value, stored),
+            stored.recorded_by,
+            None if stored.recorded_at is None else datetime.fromisoformat(stored.recorded_at),
+        )
+
+    # --- audit --------------------------------------------------------------------------
+
+    def append_audit(
+        self,
+        actor: str,
+        action: str,
+        before: Any,
+        after: Any,
+        at: datetime | None = None,
+        change: Any = None,
+    ) -> bool:
+        instant = datetime.now(UTC) if at is None else at.astimezone(UTC)
+        entry_id = audit_entry_id(instant, actor, action, after if change is None else change)
+        entry = (
+            instant.isoformat(timespec="milliseconds"),
+            actor,
+            action,
+            json.dumps(before, sort_keys=True),
+            json.dumps(after, sort_keys=True),
+        )
+        with self._lock:
+            if entry_id in self._audit:
+                return False
+            self._audit[entry_id] = entry
+            return True
+
+    def audit_entries(self, limit: int) -> list[AuditEntry]:
+        with self._lock:
+            newest = [self._audit[i] for i in sorted(self._audit, reverse=True)[:limit]]
+        return [
+            AuditEntry(at, actor, action, json.loads(b), json.loads(a)) for at, actor, action, b, a in newest
+        ]
+
+    # --- rate limiting ------------------------------------------------------------------
+
+    def count_hit(self, window_key: str, expires_at: datetime) -> int:
+        with self._lock:
+            hits = self._hits.get(window_key, 0) + 1
+            self._hits[window_key] = hits
+            return hits
+
+
+def _counter(site: str, day: date, item: CounterItem) -> DayCounter:
+    return DayCounter(site, day, quota=item.quota, issued=item.issued, day_quota=item.day_quota)
+
+
+def _application(service: str, stored: _StoredStage) -> Application:
+    return Application(Service(service), Stage(stored.stage), datetime.fromisoformat(stored.updated_at))
+
+
+# --- WhatsApp ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Message:
+    state: ReplyState
+    claim_token: str
+    claimed_ms: int
+    attempts: int = 0
+    to_wa_id: str | None = None
+    phone_number_id: str | None = None
+    reply: str | None = None
+    due_ms: int | None = None
+    lease_token: str | None = None
+    lease_until_ms: int | None = None
+    sent_ms: int | None = None
+    graph_message_id: str | None = None
+    last_error: str | None = None
+
+
+def _ms(instant: datetime) -> int:
+    return int(instant.timestamp() * 1000)
+
+
+def _from_ms(ms: int | None) -> datetime:
+    return datetime.fromtimestamp((ms or 0) / 1000, UTC)
+
+
+def _token() -> str:
+    return uuid.uuid4().hex
+
+
+class MemoryWhatsAppMessages:
+    """`whatsapp_ports.WhatsAppMessages` in memory, transition for transition as
+    `whatsapp.WhatsAppStore` (see its docstring for the states)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._messages: dict[str, _Message] = {}
+
+    def claim(self, message_id: str, now: datetime, keep_for: timedelta) -> Claimed | AlreadyClaimed:
+        with self._lock:
+            existing = self._messages.get(message_id)
+            if existing is not None:
+                return AlreadyClaimed(existing.state, _from_ms(existing.claimed_ms))
+            token = _token()
+            self._messages[message_id] = _Message(ReplyState.RECEIVED, token, _ms(now))
+            return Claimed(token)
+
+    def take_over(self, message_id: str, stale_before: datetime, now: datetime) -> Claimed | None:
+        with self._lock:
+            m = self._messages.get(message_id)
+            if m is None or m.state is not ReplyState.RECEIVED or m.claimed_ms >= _ms(stale_before):
+                return None
+            m.claim_token, m.claimed_ms = _token(), _ms(now)
+            return Claimed(m.claim_token)
+
+    def release(self, message_id: str, claim: Claimed) -> bool:
+        with self._lock:
+            if not self._claimed(message_id, claim):
+                return False
+            del self._messages[message_id]
+            return True
+
+    def queue_reply(
+        self, message_id: str, claim: Claimed, to_wa_id: str, phone_number_id: str, reply: str, now: datetime
+    ) -> bool:
+        with self._lock:
+            if not self._claimed(message_id, claim):
+                return False
+            m = self._messages[message_id]
+            m.state, m.to_wa_id, m.phone_number_id, m.reply = (
+                ReplyState.PENDING,
+                to_wa_id,
+                phone_number_id,
+                reply,
+            )
+            m.due_ms = _ms(now)
+            return True
+
+    def finish_silently(self, message_id: str, claim: Claimed) -> bool:
+        with self._lock:
+            if not self._claimed(message_id, claim):
+                return False
+            self._messages[message_id].state = ReplyState.DONE
+            return True
+
+    def lease(self, message_id: str, now: datetime, hold_for: timedelta) -> Lease | None:
+        with self._lock:
+            m = self._messages.get(message_id)
+            if m is None or m.state is not ReplyState.PENDING:
+                return None
+            m.state, m.lease_token = ReplyState.SENDING, _token()
+            m.lease_until_ms, m.attempts = _ms(now + hold_for), m.attempts + 1
+            if m.to_wa_id is None or m.phone_number_id is None or m.reply is None:
+                raise RuntimeError("a sendable whatsapp message has no reply")
+            return Lease(message_id, m.lease_token, m.to_wa_id, m.phone_number_id, m.reply, m.attempts)
+
+    def mark_sent(self, lease: Lease, graph_message_id: str | None, now: datetime) -> bool:
+        with self._lock:
+            m = self._leased(lease)
+            if m is None:
+                return False
+            m.state, m.sent_ms = ReplyState.SENT, _ms(now)
+            m.to_wa_id = m.reply = m.due_ms = m.lease_until_ms = None
+            if graph_message_id:
+                m.graph_message_id = graph_message_id[:256]
+            return True
+
+    def retry_later(self, lease: Lease, due: datetime, error: str) -> bool:
+        with self._lock:
+            m = self._leased(lease)
+            if m is None:
+                return False
+            m.state, m.due_ms, m.last_error, m.lease_until_ms = (
+                ReplyState.PENDING,
+                _ms(due),
+                error[:500],
+                None,
+            )
+            return True
+
+    def expire_lease(self, message_id: str, now: datetime) -> bool:
+        with self._lock:
+            m = self._messages.get(message_id)
+            if (
+                m is None
+                or m.state is not ReplyState.SENDING
+                or m.lease_until_ms is None
+                or m.lease_until_ms >= _ms(now)
+            ):
+                return False
+            m.state, m.last_error = ReplyState.MAYBE_SENT, "lease expired with no outcome"
+            m.to_wa_id = m.reply = m.due_ms = m.lease_until_ms = None
+            return True
+
+    def give_up(self, lease: Lease, error: str) -> bool:
+        with self._lock:
+            m = self._leased(lease)
+            if m is None:
+                return False
+            m.state, m.last_error = ReplyState.FAILED, error[:500]
+            m.to_wa_id = m.due_ms = m.lease_until_ms = None
+            return True
+
+    def unsent(self) -> list[Unsent]:
+        with self._lock:
+            return [
+                Unsent(i, m.state, _from_ms(m.due_ms if m.state is ReplyState.PENDING else m.lease_until_ms))
+                for i, m in self._messages.items()
+                if m.state in (ReplyState.PENDING, ReplyState.SENDING)
+            ]
+
+    def view(self, message_id: str) -> MessageView | None:
+        with self._lock:
+            m = self._messages.get(message_id)
+            if m is None:
+                return None
+            return MessageView(message_id, m.state, m.attempts, m.reply, m.last_error)
+
+    def _claimed(self, message_id: str, claim: Claimed) -> bool:
+        m = self._messages.get(message_id)
+        return m is not None and m.claim_token == claim.token and m.state is ReplyState.RECEIVED
+
+    def _leased(self, lease: Lease) -> _Message | None:
+        m = self._messages.get(lease.message_id)
+        return m if m is not None and m.lease_token == lease.token else None

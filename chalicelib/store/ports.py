@@ -1,0 +1,120 @@
+"""What the use cases need of the store: one Protocol per aggregate (the values they return
+are in `values`).
+
+Two backends implement them: DynamoDB (`dynamo.DynamoStore`, what `runtime.store()` builds)
+and the in-memory twin (`memory.MemoryStore`); the store contract suite
+(tests/integration/test_store_contract.py) holds both to the same behaviour. The WhatsApp
+inbox/outbox has its own port (`whatsapp_ports`). The use cases import this module for
+their annotations only, so that the API's cold start builds none of these classes.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from chalicelib.core.applications import Application, Service
+from chalicelib.core.quota import DayCounter
+from chalicelib.core.tickets import TakeOutcome
+from chalicelib.store.values import AuditEntry, SiteConfig, StoredApplication
+
+
+class Counters(Protocol):
+    """A site's ticket counter per service day: the whole ticket rule lives in one counter."""
+
+    def counter(self, site: str, day: date) -> DayCounter | None:
+        """A consistent read of the counter, without its holders."""
+        ...
+
+    def counter_days_from(self, site: str, first: date) -> list[date]:
+        """The days with a counter, from `first` on, in order; a consistent read."""
+        ...
+
+    def refresh_from_site_config(self, site: str, day: date, quota_in_force: int, config: SiteConfig) -> bool:
+        """Create or refresh a day's counter from the site config, unless the day has its own
+        quota or already reflects this config version or a newer one. True when written."""
+        ...
+
+    def set_day_quota(self, site: str, day: date, quota: int) -> None:
+        """Give the day its own quota (creating its counter), in force at once."""
+        ...
+
+    def take_ticket(self, site: str, day: date, holder_key: str) -> TakeOutcome:
+        """The next number if the holder has none and the quota allows, atomically."""
+        ...
+
+
+class Sites(Protocol):
+    """Each site's standing configuration: its default quota and the version of that."""
+
+    def site_config(self, site: str, fallback_quota: int) -> SiteConfig:
+        """A consistent read; `fallback_quota` at version 0 for a site never configured."""
+        ...
+
+    def set_default_quota(self, site: str, quota: int) -> SiteConfig:
+        """Set the standing quota; returns the new config with its bumped version."""
+        ...
+
+
+class Applications(Protocol):
+    """Applications by NIK keyed hash and service: "newer wins"."""
+
+    def applications_of(self, nik_key: str) -> list[Application]: ...
+
+    def record_application(
+        self,
+        nik_key: str,
+        nik_last4: str,
+        application: Application,
+        recorded_by: str | None = None,
+        recorded_at: datetime | None = None,
+    ) -> bool:
+        """Store `application` unless the stored one is as new or newer. True when it was stored."""
+        ...
+
+    def stored_application(self, nik_key: str, service: Service) -> StoredApplication | None:
+        """A consistent read of one application, with who stored it and when."""
+        ...
+
+
+class AuditLog(Protocol):
+    """Who changed what, newest first; each change recorded once."""
+
+    def append_audit(
+        self,
+        actor: str,
+        action: str,
+        before: Any,
+        after: Any,
+        at: datetime | None = None,
+        change: Any = None,
+    ) -> bool:
+        """Record a change once, keyed by `at` (now when not given) and what tells this change
+        from any other (`change`, or `after` when not given). False when already recorded."""
+        ...
+
+    def audit_entries(self, limit: int) -> list[AuditEntry]: ...
+
+
+class RateWindows(Protocol):
+    """Request counts per client, route and minute."""
+
+    def count_hit(self, window_key: str, expires_at: datetime) -> int:
+        """Count one request in a rate window; returns the window's count including this one."""
+        ...
+
+
+class Days(Counters, Sites, Protocol):
+    """A site's days: their counters and the site config they are prepared from."""
+
+
+class AuditedDays(Days, AuditLog, Protocol):
+    """The days, for changes of their quotas, which are audited."""
+
+
+class AuditedApplications(Applications, AuditLog, Protocol):
+    """The applications, for changes of their stages, which are audited."""
+
+
+class Store(Counters, Sites, Applications, AuditLog, RateWindows, Protocol):
+    """Every aggregate the API and the events use (what `runtime.store()` returns)."""
