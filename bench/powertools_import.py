@@ -86,26 +86,14 @@ def runtime_pins() -> list[str]:
 
 
 def installed(python: str, name: str, requirements: list[str]) -> Path:
-    """`requirements` installed for `python` under dist/.cache/<name>, once."""
-    target = CACHE / name
-    if (target / ".complete").exists():
-        return target
-    CACHE.mkdir(parents=True, exist_ok=True)
-    partial = Path(tempfile.mkdtemp(prefix=name + ".", dir=CACHE))
-    done = subprocess.run(
-        [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--root-user-action=ignore",
-         "--target", str(partial), *requirements],
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
-    if done.returncode != 0:
-        shutil.rmtree(partial, ignore_errors=True)
-        raise Skip(f"could not install {' '.join(requirements)} for {python}:\n{done.stderr.strip()[-1500:]}")
-    (partial / ".complete").touch()
+    """`requirements` installed for `python` under dist/.cache/<name>, once; `Skip` if pip cannot."""
+    from infra.coldstart import installed_once
+    from infra.package import BuildError
+
     try:
-        partial.rename(target)
-    except OSError:  # another run finished first: use its copy
-        shutil.rmtree(partial, ignore_errors=True)
-    return target
+        return installed_once(python, name, requirements)
+    except BuildError as error:
+        raise Skip(str(error)) from None
 
 
 def fresh(python: str, paths: list[Path], statement: str) -> tuple[float, float, str]:

@@ -77,23 +77,35 @@ def runtime_boto3(python: str) -> Path:
     pin = re.search(r"^boto3==(\S+)", (REPO / "requirements-dev.txt").read_text(), re.MULTILINE)
     if pin is None:
         raise BuildError("requirements-dev.txt pins no boto3")
-    target = CACHE / f"lambda-runtime-{LAMBDA_RUNTIME}-boto3-{pin.group(1)}"
+    return installed_once(
+        python, f"lambda-runtime-{LAMBDA_RUNTIME}-boto3-{pin.group(1)}", [f"boto3=={pin.group(1)}"]
+    )
+
+
+def installed_once(python: str, name: str, requirements: list[str]) -> Path:
+    """`requirements` installed for (and compiled by) `python` under dist/.cache/<name>, once.
+
+    Installed into a temporary folder renamed into place when complete, so a run killed
+    halfway, or two at once, never leave a half-installed copy that looks whole."""
+    target = CACHE / name
     if (target / ".complete").exists():
         return target
     CACHE.mkdir(parents=True, exist_ok=True)
-    partial = Path(tempfile.mkdtemp(prefix=target.name + ".", dir=CACHE))
+    partial = Path(tempfile.mkdtemp(prefix=name + ".", dir=CACHE))
     done = subprocess.run(
         [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--root-user-action=ignore",
-         "--target", str(partial), f"boto3=={pin.group(1)}"],
+         "--target", str(partial), *requirements],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     if done.returncode != 0:
         shutil.rmtree(partial, ignore_errors=True)
-        raise BuildError(f"installing boto3 for {python} failed:\n{done.stderr}")
+        raise BuildError(
+            f"installing {' '.join(requirements)} for {python} failed:\n{done.stderr.strip()[-1500:]}"
+        )
     (partial / ".complete").touch()
     try:
         partial.rename(target)
-    except OSError:  # another build finished first: use its copy
+    except OSError:  # another run finished first: use its copy
         shutil.rmtree(partial, ignore_errors=True)
     return target
 

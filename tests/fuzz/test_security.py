@@ -98,9 +98,10 @@ def test_a_wrong_method_on_an_admin_path_is_405_with_or_without_a_token(
 # --- which tokens are refused ---------------------------------------------------------------
 
 
-def forged() -> str:
+def admin_claims() -> dict[str, Any]:
+    """What a valid admin token of `make run` claims: each refusal below differs only in how it is signed."""
     now = int(time.time())
-    claims = {
+    return {
         "iss": "loket",
         "aud": "loket-local",
         "sub": "mallory",
@@ -108,6 +109,10 @@ def forged() -> str:
         "iat": now,
         "exp": now + 600,
     }
+
+
+def forged() -> str:
+    claims = admin_claims()
     return jwt.encode(claims, "not-the-secret-but-long-enough-for-hs256!!", algorithm="HS256")
 
 
@@ -119,15 +124,7 @@ def unsigned() -> str:
 
         return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
 
-    now = int(time.time())
-    claims = {
-        "iss": "loket",
-        "aud": "loket-local",
-        "sub": "mallory",
-        "role": "admin",
-        "iat": now,
-        "exp": now + 600,
-    }
+    claims = admin_claims()
     return f"{part({'alg': 'none', 'typ': 'JWT'})}.{part(claims)}."
 
 
@@ -135,15 +132,7 @@ def other_algorithm() -> str:
     """Signed with the right secret but HS512: only HS256 is accepted."""
     from chalicelib.settings import secret
 
-    now = int(time.time())
-    claims = {
-        "iss": "loket",
-        "aud": "loket-local",
-        "sub": "mallory",
-        "role": "admin",
-        "iat": now,
-        "exp": now + 600,
-    }
+    claims = admin_claims()
     with warnings.catch_warnings():  # the dev secret is short for HS512: beside the point here
         warnings.simplefilter("ignore")
         return jwt.encode(claims, secret("LOKET_JWT_SECRET"), algorithm="HS512")
