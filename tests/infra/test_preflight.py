@@ -115,8 +115,14 @@ def test_the_preflight_asks_for_the_python_of_the_lambda_runtime() -> None:
     ("target", "first"), [("test", "infra.preflight test"), ("package", "infra.preflight package")]
 )
 def test_make_runs_the_preflight_before_anything_else(target: str, first: str) -> None:
-    """`make -n` prints the recipes in the order make runs them, running none."""
+    """`make -n` prints the recipes in the order make runs them, running none. Under `make
+    test` this runs inside make, which would print "Entering directory" lines first."""
     done = subprocess.run(
-        ["make", "-n", target], capture_output=True, text=True, cwd=REPO, timeout=60, check=True
+        ["make", "-n", "--no-print-directory", target],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=60,
+        check=True,
     )
     assert first in done.stdout.splitlines()[0], done.stdout
