@@ -40,8 +40,8 @@ def _serve(port: int) -> None:
                 *demo,
                 "Try:",
                 f"  curl -s {server.url}/v1/quota",
-                f'  curl -s -X POST {server.url}/v1/status -d \'{{"nik": "3505124509909001"}}\'',
-                f'  curl -s -X POST {server.url}/v1/tickets -d \'{{"nik": "3505124509909001"}}\'',
+                f'  curl -s {server.url}/v1/status --json \'{{"nik": "3505124509909001"}}\'',
+                f'  curl -s {server.url}/v1/tickets --json \'{{"nik": "3505124509909001"}}\'',
                 "Admin token:  make token ROLE=admin   (or ROLE=staff)",
                 "Ctrl-C stops.",
             ]
