@@ -40,6 +40,16 @@ def tickets() -> Response:
     return edge(handlers.post_ticket)
 
 
+@app.route("/v1/verifications", methods=["POST"], content_types=ANY_BODY)
+def verifications() -> Response:
+    return edge(handlers.post_verification)
+
+
+@app.route("/v1/verifications/{verification_id}", methods=["GET"])
+def verification(verification_id: str) -> Response:
+    return edge(handlers.get_verification, verification_id=verification_id)
+
+
 # --- administrators and staff ---------------------------------------------------------------
 
 

@@ -45,6 +45,7 @@ class HashPurpose(StrEnum):
     CLIENT_ADDRESS = "client-address"
     WA_ID = "wa-id"
     PHONE = "phone"
+    VERIFICATION = "verification"  # a verification's code, id and stored key (core.verifications)
 
 
 Number = TypeVar("Number", int, float)

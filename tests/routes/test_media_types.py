@@ -28,6 +28,7 @@ ACCEPTED: dict[tuple[str, str], tuple[str, dict[str, Any], int]] = {
         {"nik": nik(1), "service": "kk", "stage": "received", "updated_at": "2026-11-25T08:00:00+07:00"},
         200,
     ),
+    ("POST", "/v1/verifications"): ("/v1/verifications", {}, 201),
 }
 
 REFUSED_TYPES: list[str | None] = [
