@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 ROLE   ?= admin
+PHONE  ?=
 STAGE  ?=
 MEASURE ?=
 # Template checkers whose pins clash with the dev venv's (see infra/requirements-checkov.txt).
@@ -44,7 +45,7 @@ run: $(VENV)/.installed
 	@PORT=$(PORT) $(BIN)/python -m local serve
 
 token: $(VENV)/.installed
-	@$(BIN)/python -m local token $(ROLE)
+	@$(BIN)/python -m local token $(ROLE) $(if $(PHONE),--phone $(PHONE))
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

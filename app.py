@@ -7,7 +7,9 @@ from chalicelib.http.edge import Edge, LoketChalice, answer_other_methods, autho
 
 app = LoketChalice(app_name="loket")
 edge = Edge(app)
-ANY_BODY = ["*/*"]  # the body must be JSON whatever it is labelled (curl -d says form-urlencoded)
+# chalice lets every label through; `requests.json_object` refuses all but application/json
+# (415), more strictly than chalice would. The webhook reads its raw body itself.
+ANY_BODY = ["*/*"]
 
 
 @app.authorizer()
@@ -36,6 +38,16 @@ def quota() -> Response:
 @app.route("/v1/tickets", methods=["POST"], content_types=ANY_BODY)
 def tickets() -> Response:
     return edge(handlers.post_ticket)
+
+
+@app.route("/v1/verifications", methods=["POST"], content_types=ANY_BODY)
+def verifications() -> Response:
+    return edge(handlers.post_verification)
+
+
+@app.route("/v1/verifications/{verification_id}", methods=["GET"])
+def verification(verification_id: str) -> Response:
+    return edge(handlers.get_verification, verification_id=verification_id)
 
 
 # --- administrators and staff ---------------------------------------------------------------

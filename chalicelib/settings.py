@@ -34,11 +34,18 @@ _MIN_KEY_BYTES = 32
 
 class HashPurpose(StrEnum):
     """What a keyed hash stands for. Each has its own key, derived from LOKET_NIK_HMAC_KEY,
-    so that a table of one kind of hash cannot be joined with a table of another."""
+    so that a table of one kind of hash cannot be joined with a table of another.
+
+    `PHONE` and `WA_ID` hash the same digits (a wa_id is the phone) for two uses kept apart:
+    `WA_ID` keys the short-lived rate-limit windows (traffic: when a number wrote), `PHONE`
+    the lasting identity (who verified, a resident token's subject, who holds a ticket), so
+    the traffic table cannot be joined with the holders."""
 
     NIK = "nik"
     CLIENT_ADDRESS = "client-address"
     WA_ID = "wa-id"
+    PHONE = "phone"
+    VERIFICATION = "verification"  # a verification's code, id and stored key (core.verifications)
 
 
 Number = TypeVar("Number", int, float)

@@ -54,9 +54,11 @@ GRANTS: dict[str, Grants] = {
             ("audit", ["PutItem", "Query"]),
             ("rate-limits", ["UpdateItem"]),
             ("whatsapp-messages", ["DeleteItem", "GetItem", "PutItem", "UpdateItem"]),
+            ("verifications", ["GetItem", "PutItem", "UpdateItem"]),
         ],
         queues=[("QueueWhatsAppReplies", "WhatsAppReplyQueue", ["SendMessage"])],
-        secrets=["LOKET_NIK_HMAC_KEY", "WHATSAPP_VERIFY_TOKEN", "WHATSAPP_APP_SECRET"],
+        # LOKET_JWT_SECRET: a verified phone's session collects a resident token here.
+        secrets=["LOKET_NIK_HMAC_KEY", "LOKET_JWT_SECRET", "WHATSAPP_VERIFY_TOKEN", "WHATSAPP_APP_SECRET"],
     ),
     "bearer": Grants(secrets=["LOKET_JWT_SECRET"]),
     "rollover": Grants(

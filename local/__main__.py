@@ -40,9 +40,9 @@ def _serve(port: int) -> None:
                 *demo,
                 "Try:",
                 f"  curl -s {server.url}/v1/quota",
-                f'  curl -s -X POST {server.url}/v1/status -d \'{{"nik": "3505124509909001"}}\'',
-                f'  curl -s -X POST {server.url}/v1/tickets -d \'{{"nik": "3505124509909001"}}\'',
-                "Admin token:  make token ROLE=admin   (or ROLE=staff)",
+                f'  curl -s {server.url}/v1/status --json \'{{"nik": "3505124509909001"}}\'',
+                f'  curl -s {server.url}/v1/tickets --json \'{{"nik": "3505124509909001"}}\'',
+                "Admin token:  make token ROLE=admin   (or staff, operator; ROLE=resident PHONE=6285700000001)",
                 "Ctrl-C stops.",
             ]
         ),
@@ -57,12 +57,22 @@ def _serve(port: int) -> None:
             embedded.stop()
 
 
-def _token(role: str, subject: str) -> None:
+def _token(role: str, subject: str, phone: str | None = None) -> None:
+    """Print a token for `role`; a resident's subject is the keyed hash of `phone`, as a
+    verification through WhatsApp would make it."""
+    from chalicelib.core.phone import InvalidPhone, parse_phone
     from chalicelib.http.auth import ROLES, mint
-    from chalicelib.settings import secret, settings
+    from chalicelib.settings import HashPurpose, hash_key, secret, settings
 
     if role not in ROLES:
         sys.exit(f"ROLE must be one of {', '.join(ROLES)}")
+    if (role == "resident") != bool(phone):
+        sys.exit("ROLE=resident needs PHONE=<digits, like 6285700000001>; no other role takes PHONE")
+    if phone:
+        try:
+            subject = parse_phone(phone).keyed_hash(hash_key(HashPurpose.PHONE))
+        except InvalidPhone as invalid:
+            sys.exit(f"PHONE: {invalid}")
     config = settings()
     token = mint(role, subject, secret("LOKET_JWT_SECRET"), config.jwt_issuer, config.jwt_audience)  # type: ignore[arg-type]
     print(token)
@@ -76,11 +86,12 @@ def main() -> None:
     token = commands.add_parser("token")
     token.add_argument("role")
     token.add_argument("--subject", default=os.environ.get("USER", "local-operator"))
+    token.add_argument("--phone", default=None, help="the resident's phone (ROLE=resident only)")
     args = parser.parse_args()
     if args.command == "serve":
         _serve(args.port)
     else:
-        _token(args.role, args.subject)
+        _token(args.role, args.subject, args.phone)
 
 
 if __name__ == "__main__":

@@ -170,6 +170,10 @@ class PayloadTooLarge(LoketError):
     code = "payload_too_large"
 
 
+class UnsupportedMediaType(LoketError):
+    code = "unsupported_media_type"
+
+
 class InvalidNik(LoketError):
     code = "invalid_nik"
 

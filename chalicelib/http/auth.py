@@ -17,10 +17,19 @@ import jwt
 
 from chalicelib.core.errors import Forbidden, Unauthorized
 
-Role = Literal["admin", "staff"]
-ROLES: tuple[Role, ...] = ("admin", "staff")
+# admin: quotas, the audit log; staff: application stages; operator: a village officer who
+# takes tickets on a resident's behalf; resident: a phone verified through WhatsApp (its
+# subject is the phone's keyed hash). Each admin route names the roles it takes.
+Role = Literal["admin", "staff", "operator", "resident"]
+ROLES: tuple[Role, ...] = ("admin", "staff", "operator", "resident")
 _ALGORITHM = "HS256"
-LIFETIME_SECONDS = 12 * 3600
+LIFETIME_SECONDS = 12 * 3600  # a working day: the longest any token lives
+LIFETIMES: dict[Role, int] = {
+    "admin": LIFETIME_SECONDS,
+    "staff": LIFETIME_SECONDS,
+    "operator": LIFETIME_SECONDS,
+    "resident": 30 * 60,  # enough to choose a day and take a ticket; a lost phone's token dies soon
+}
 # A staff laptop's clock may run a little ahead or behind the Lambda's.
 LEEWAY_SECONDS = 30
 
@@ -36,8 +45,8 @@ def verify(authorization: str | None, secret: bytes, issuer: str, audience: str)
 
     Only HS256 is accepted: `alg: none` and every other algorithm are refused. `aud` must be
     exactly `audience` (the stage's), so a token of one stage is refused by another even
-    where both share a secret; `iat` and `exp` must be numbers at most the lifetime apart,
-    so no token outlives a working day, whatever its signer wrote.
+    where both share a secret; `iat` and `exp` must be numbers at most its role's lifetime
+    apart (`LIFETIMES`), so no token outlives it, whatever its signer wrote.
     """
     scheme, _, token = (authorization or "").strip().partition(" ")
     token = token.strip()
@@ -58,10 +67,10 @@ def verify(authorization: str | None, secret: bytes, issuer: str, audience: str)
     issued_at, expires_at = claims["iat"], claims["exp"]
     if not _is_number(issued_at) or not _is_number(expires_at):
         raise Unauthorized()
-    if not 0 < expires_at - issued_at <= LIFETIME_SECONDS:
-        raise Unauthorized()
     role, subject = claims.get("role"), claims.get("sub")
     if role not in ROLES or not isinstance(subject, str) or not subject:
+        raise Unauthorized()
+    if not 0 < expires_at - issued_at <= LIFETIMES[role]:
         raise Unauthorized()
     return Principal(subject=subject, role=role)
 
@@ -82,8 +91,9 @@ def mint(
     secret: bytes,
     issuer: str,
     audience: str,
-    ttl_seconds: int = LIFETIME_SECONDS,
+    ttl_seconds: int | None = None,
 ) -> str:
+    """A token for `role` living `ttl_seconds` (default: the role's whole lifetime)."""
     now = int(time.time())
     claims = {
         "iss": issuer,
@@ -91,7 +101,7 @@ def mint(
         "sub": subject,
         "role": role,
         "iat": now,
-        "exp": now + ttl_seconds,
+        "exp": now + (LIFETIMES[role] if ttl_seconds is None else ttl_seconds),
         "jti": uuid.uuid4().hex,
     }
     return jwt.encode(claims, secret, algorithm=_ALGORITHM)

@@ -54,6 +54,44 @@ def post_ticket(request: Request) -> Answer:
     return (201 if granted else 200), {"ticket": ticket}
 
 
+def post_verification(request: Request) -> Answer:
+    from urllib.parse import quote
+
+    from chalicelib.services import verifications
+    from chalicelib.whatsapp.config import office_number
+
+    _limit(request, "verifications")
+    json_object(request, allowed=set(), required=set())
+    started = verifications.start(runtime.store(), runtime.now(), hash_key(HashPurpose.VERIFICATION))
+    return 201, {
+        "verification": {
+            "id": started.id,
+            "text": started.text,
+            "whatsapp_url": f"https://wa.me/{office_number()}?text={quote(started.text)}",
+            "expires_at": started.expires_at.astimezone(settings().tz).isoformat(timespec="seconds"),
+        }
+    }
+
+
+def get_verification(request: Request, verification_id: str) -> Answer:
+    """Polled by the page, so not counted per client: an id of 192 random bits is not guessed."""
+    from chalicelib.services import verifications
+
+    found = verifications.look_up(
+        runtime.store(), verification_id, runtime.now(), hash_key(HashPurpose.VERIFICATION)
+    )
+    if found.state != "verified" or found.phone_key is None:
+        return 200, {"state": "waiting"}
+    from chalicelib.http.auth import mint
+    from chalicelib.settings import secret
+
+    config = settings()
+    token = mint(
+        "resident", found.phone_key, secret("LOKET_JWT_SECRET"), config.jwt_issuer, config.jwt_audience
+    )
+    return 200, {"state": "verified", "phone": found.phone_masked, "token": token}
+
+
 def admin_get_quota(request: Request) -> Answer:
     _require(request, "staff", "admin")
     counter = _requested_counter(request)

@@ -26,10 +26,12 @@ def check_rate(
     key: bytes,
     *,
     fail_open: bool = False,
+    window_seconds: int = _WINDOW_SECONDS,
 ) -> None:
-    """Count this request; `RateLimited` once `client` passed `limit` on `route` this minute.
+    """Count this request; `RateLimited` once `client` passed `limit` on `route` this minute
+    (or this window of `window_seconds`).
 
-    Fixed one-minute windows; the client (an IP address or a wa_id, personal data too)
+    Fixed windows, of one minute unless told; the client (an IP address or a wa_id, personal data too)
     is stored only as a keyed hash under `key`, the hash key of the client's kind. When the
     count cannot be made (`Unavailable`), a route that `fail_open`s lets the request through
     and logs it; any other answers 503.
@@ -37,11 +39,11 @@ def check_rate(
     if limit <= 0:
         return
     epoch = int(now.timestamp())
-    window = epoch // _WINDOW_SECONDS
+    window = epoch // window_seconds
     client_key = hmac.new(key, client.encode(), hashlib.sha256).hexdigest()[:32]
     try:
         hits = store.count_hit(
-            f"{route}#{client_key}#{window}", expires_at=now + timedelta(seconds=2 * _WINDOW_SECONDS)
+            f"{route}#{client_key}#{window}", expires_at=now + timedelta(seconds=2 * window_seconds)
         )
     except Unavailable as unavailable:
         if not fail_open:
@@ -49,4 +51,4 @@ def check_rate(
         log("rate_limit_unavailable", logging.WARNING, route=route, error=str(unavailable))
         return
     if hits > limit:
-        raise RateLimited(retry_after_seconds=_WINDOW_SECONDS - epoch % _WINDOW_SECONDS)
+        raise RateLimited(retry_after_seconds=window_seconds - epoch % window_seconds)

@@ -7,7 +7,10 @@ from chalicelib.store.audit import DynamoAudit
 from chalicelib.store.counters import DynamoCounters
 from chalicelib.store.rate_windows import DynamoRateWindows
 from chalicelib.store.sites import DynamoSites
+from chalicelib.store.verifications import DynamoVerifications
 
 
-class DynamoStore(DynamoCounters, DynamoSites, DynamoApplications, DynamoAudit, DynamoRateWindows):
+class DynamoStore(
+    DynamoCounters, DynamoSites, DynamoApplications, DynamoAudit, DynamoRateWindows, DynamoVerifications
+):
     """The store loket's use cases take. Models must be bound (`models.bind`) before use."""

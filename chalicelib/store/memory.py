@@ -20,7 +20,7 @@ from chalicelib.core.applications import Application, Service, Stage
 from chalicelib.core.quota import DayCounter
 from chalicelib.core.tickets import AlreadyHolds, Granted, Refused, TakeOutcome, Unprepared
 from chalicelib.store.keys import audit_entry_id, instant_key
-from chalicelib.store.values import AuditEntry, SiteConfig, StoredApplication
+from chalicelib.store.values import AuditEntry, SiteConfig, StoredApplication, Verification
 from chalicelib.store.whatsapp_ports import AlreadyClaimed, Claimed, Lease, MessageView, ReplyState, Unsent
 
 
@@ -48,7 +48,8 @@ class _StoredStage:
 
 
 class MemoryStore:
-    """`ports.Store` in memory: counters, sites, applications, audit and rate windows."""
+    """`ports.Store` in memory: counters, sites, applications, audit, rate windows and
+    verifications."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -57,6 +58,7 @@ class MemoryStore:
         self._applications: dict[tuple[str, str], _StoredStage] = {}
         self._audit: dict[str, tuple[str, str, str, str, str]] = {}  # entry id -> at, actor, action, JSON x2
         self._hits: dict[str, int] = {}
+        self._verifications: dict[str, Verification] = {}
 
     # --- day counters -------------------------------------------------------------------
 
@@ -212,6 +214,48 @@ class MemoryStore:
             hits = self._hits.get(window_key, 0) + 1
             self._hits[window_key] = hits
             return hits
+
+    # --- verifications --------------------------------------------------------------------
+
+    def create_verification(self, text_key: str, id_hash: str, expires_at: datetime) -> bool:
+        with self._lock:
+            if text_key in self._verifications:
+                return False
+            self._verifications[text_key] = Verification(id_hash, "waiting", _whole_ms(expires_at))
+            return True
+
+    def verification(self, text_key: str) -> Verification | None:
+        with self._lock:
+            return self._verifications.get(text_key)
+
+    def confirm_verification(
+        self,
+        text_key: str,
+        phone_key: str,
+        phone_masked: str,
+        message_id: str,
+        now: datetime,
+        keep_until: datetime,
+    ) -> Verification | None:
+        with self._lock:
+            found = self._verifications.get(text_key)
+            if found is None or found.state != "waiting" or found.expires_at <= _whole_ms(now):
+                return found
+            verified = replace(
+                found,
+                state="verified",
+                expires_at=_whole_ms(keep_until),
+                phone_key=phone_key,
+                phone_masked=phone_masked,
+                message_id=message_id,
+            )
+            self._verifications[text_key] = verified
+            return verified
+
+
+def _whole_ms(instant: datetime) -> datetime:
+    """An instant as DynamoDB keeps it here: whole milliseconds, UTC."""
+    return datetime.fromtimestamp(int(instant.timestamp() * 1000) / 1000, UTC)
 
 
 def _counter(site: str, day: date, item: CounterItem) -> DayCounter:

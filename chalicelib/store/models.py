@@ -106,6 +106,22 @@ class WhatsAppMessageRecord(Model):
     expires_at = TTLAttribute()
 
 
+class VerificationRecord(Model):
+    """One phone verification (store/verifications.py), keyed by its text's keyed hash."""
+
+    class Meta(_Meta):
+        table_name = "loket-verifications"
+
+    text_key = UnicodeAttribute(hash_key=True)
+    id_hash = UnicodeAttribute()
+    state = UnicodeAttribute()
+    expires_ms = NumberAttribute()  # compared by the write that verifies it; TTL deletes lazily
+    phone_key = UnicodeAttribute(null=True)
+    phone_masked = UnicodeAttribute(null=True)
+    message_id = UnicodeAttribute(null=True)
+    expires_at = TTLAttribute()
+
+
 MODELS: dict[str, type[Model]] = {
     "applications": ApplicationRecord,
     "day-counters": DayCounterRecord,
@@ -113,6 +129,7 @@ MODELS: dict[str, type[Model]] = {
     "audit": AuditRecord,
     "rate-limits": RateWindowRecord,
     "whatsapp-messages": WhatsAppMessageRecord,
+    "verifications": VerificationRecord,
 }
 
 

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from chalicelib.core.applications import Application, Service
 from chalicelib.core.quota import DayCounter
 from chalicelib.core.tickets import TakeOutcome
-from chalicelib.store.values import AuditEntry, SiteConfig, StoredApplication
+from chalicelib.store.values import AuditEntry, SiteConfig, StoredApplication, Verification
 
 
 class Counters(Protocol):
@@ -104,6 +104,32 @@ class RateWindows(Protocol):
         ...
 
 
+class Verifications(Protocol):
+    """Phone verifications by their text's keyed hash: created waiting, verified once."""
+
+    def create_verification(self, text_key: str, id_hash: str, expires_at: datetime) -> bool:
+        """Store a waiting verification unless one has this key. False when one has."""
+        ...
+
+    def verification(self, text_key: str) -> Verification | None:
+        """A consistent read."""
+        ...
+
+    def confirm_verification(
+        self,
+        text_key: str,
+        phone_key: str,
+        phone_masked: str,
+        message_id: str,
+        now: datetime,
+        keep_until: datetime,
+    ) -> Verification | None:
+        """Verify it for this phone, by this message, if it is waiting and unexpired at `now`,
+        then keep it until `keep_until`; one conditional write, so of any number of phones
+        racing one wins. Returns the verification as it stands afterwards (None: none)."""
+        ...
+
+
 class Days(Counters, Sites, Protocol):
     """A site's days: their counters and the site config they are prepared from."""
 
@@ -116,5 +142,5 @@ class AuditedApplications(Applications, AuditLog, Protocol):
     """The applications, for changes of their stages, which are audited."""
 
 
-class Store(Counters, Sites, Applications, AuditLog, RateWindows, Protocol):
+class Store(Counters, Sites, Applications, AuditLog, RateWindows, Verifications, Protocol):
     """Every aggregate the API and the events use (what `runtime.store()` returns)."""

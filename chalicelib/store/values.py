@@ -33,3 +33,16 @@ class AuditEntry:
     action: str
     before: Any
     after: Any
+
+
+@dataclass(frozen=True)
+class Verification:
+    """A phone verification as stored: `waiting` until a text arrives, then `verified` for
+    the phone whose keyed hash it holds (and its masked form), by the message that did it."""
+
+    id_hash: str
+    state: str  # "waiting" or "verified"
+    expires_at: datetime
+    phone_key: str | None = None
+    phone_masked: str | None = None
+    message_id: str | None = None

@@ -3,6 +3,7 @@
     STATUS <NIK>   or a bare NIK     -> AskStatus
     ANTRE <NIK>    (also ANTRI)      -> AskTicket
     KUOTA                            -> AskQuota
+    VERIFIKASI <code>                -> AskVerification (BadVerification: no code in it)
     anything else                    -> AskHelp
 
 Case does not matter, nor extra spaces, a colon after the command, words or emoji around
@@ -19,8 +20,11 @@ from typing import Literal
 
 from chalicelib.core.errors import InvalidNik
 from chalicelib.core.nik import Nik, parse_typed_nik
+from chalicelib.core.verifications import parse_code
 
-_COMMAND = re.compile(r"(status|antre|antri|kuota)(?![a-z])[\s:.\-]*(.*)", re.IGNORECASE | re.DOTALL)
+_COMMAND = re.compile(
+    r"(status|antre|antri|kuota|verifikasi)(?![a-z])[\s:.\-]*(.*)", re.IGNORECASE | re.DOTALL
+)
 # Digits joined by the separators people type: the first such run is the NIK.
 _NIK_RUN = re.compile(r"[0-9](?:[\s.\-]*[0-9])*")
 # A whole message made of one such run of at least 12 digits is a NIK sent on its own.
@@ -50,13 +54,25 @@ class AskHelp:
 
 
 @dataclass(frozen=True)
+class AskVerification:
+    """The text a verification showed on the web page (chalicelib/core/verifications.py)."""
+
+    code: str
+
+
+@dataclass(frozen=True)
+class BadVerification:
+    """VERIFIKASI followed by something that cannot be a code."""
+
+
+@dataclass(frozen=True)
 class BadNik:
     """STATUS or ANTRE without a valid NIK."""
 
     command: NikCommand
 
 
-Command = AskStatus | AskTicket | AskQuota | AskHelp | BadNik
+Command = AskStatus | AskTicket | AskQuota | AskHelp | BadNik | AskVerification | BadVerification
 
 
 def parse_command(text: str) -> Command:
@@ -68,6 +84,9 @@ def parse_command(text: str) -> Command:
     word = match.group(1).lower()
     if word == "kuota":
         return AskQuota()
+    if word == "verifikasi":
+        code = parse_code(match.group(2))
+        return BadVerification() if code is None else AskVerification(code)
     return _with_nik("STATUS" if word == "status" else "ANTRE", match.group(2))
 
 

@@ -32,6 +32,7 @@ class WhatsAppSettings:
     retry_base_seconds: float  # the local drain's first backoff; it doubles per attempt
     max_attempts: int  # sends of one reply before it is given up
     keep_days: int  # how long a message id is remembered (Meta retries for days)
+    verifications_per_hour: int  # VERIFIKASI messages one phone may send in an hour (0 = no limit)
 
     @property
     def keep_for(self) -> timedelta:
@@ -61,7 +62,27 @@ def whatsapp_settings() -> WhatsAppSettings:
         retry_base_seconds=bounded_number("WHATSAPP_RETRY_BASE_SECONDS", 2.0, 0.01, 600.0),
         max_attempts=bounded_number("WHATSAPP_MAX_ATTEMPTS", 6, 1, 50),
         keep_days=bounded_number("WHATSAPP_KEEP_DAYS", 7, 1, 30),
+        verifications_per_hour=bounded_number("WHATSAPP_VERIFICATIONS_PER_HOUR", 6, 0, 1000),
     )
+
+
+DEV_OFFICE_NUMBER = "6285700000000"
+
+
+@lru_cache(maxsize=1)
+def office_number() -> str:
+    """The office's WhatsApp number (international form, digits only), where residents send
+    `VERIFIKASI ...` (`WHATSAPP_OFFICE_NUMBER`; outside Lambda a development default)."""
+    number = os.environ.get("WHATSAPP_OFFICE_NUMBER", "").strip()
+    if not number:
+        if "AWS_LAMBDA_FUNCTION_NAME" in os.environ:
+            raise SettingsError("WHATSAPP_OFFICE_NUMBER is not configured (the office's WhatsApp number)")
+        return DEV_OFFICE_NUMBER
+    if not (number.isascii() and number.isdigit() and 8 <= len(number) <= 15 and number[0] != "0"):
+        raise SettingsError(
+            "WHATSAPP_OFFICE_NUMBER must be 8 to 15 digits in international form, like 6235..."
+        )
+    return number
 
 
 def whatsapp_secret(name: str) -> bytes:
@@ -77,3 +98,4 @@ def whatsapp_secret(name: str) -> bytes:
 def reset() -> None:
     """Forget cached settings (tests change the environment)."""
     whatsapp_settings.cache_clear()
+    office_number.cache_clear()

@@ -47,7 +47,9 @@ from chalicelib.whatsapp.commands import (
     AskQuota,
     AskStatus,
     AskTicket,
+    AskVerification,
     BadNik,
+    BadVerification,
     Command,
     parse_command,
 )
@@ -56,6 +58,8 @@ from chalicelib.whatsapp.outbox import Dispatcher
 from chalicelib.whatsapp.payloads import InboundText
 
 RATE_ROUTE = "whatsapp"
+VERIFY_ROUTE = "whatsapp-verify"  # VERIFIKASI messages per phone per hour
+_HOUR_SECONDS = 3600
 _RATE_NOTICE_ROUTE = "whatsapp-rate-notice"  # at most one "please wait" per wa_id per minute
 _STALE_CLAIM = timedelta(seconds=60)
 _RETRY_AFTER_SECONDS = int(_STALE_CLAIM.total_seconds()) + 1  # past the stale window
@@ -175,12 +179,58 @@ def answer(store: Store, message: InboundText, now: datetime) -> str | None:
     command = parse_command(message.text)
     log("whatsapp_command", message_id=message.message_id, command=type(command).__name__)
     try:
+        if isinstance(command, (AskVerification, BadVerification)):
+            return _verify(store, command, message, now)
         return _run(store, command, now)
     except Unavailable:
         raise
     except Exception as error:  # a bug must not leave the resident without an answer, or loop
         log("whatsapp_answer_error", logging.ERROR, message_id=message.message_id, error=type(error).__name__)
         return replies.internal_error()
+
+
+def _verify(
+    store: Store, command: AskVerification | BadVerification, message: InboundText, now: datetime
+) -> str:
+    """Every VERIFIKASI counts towards the phone's hourly limit, a bad one too: that bounds
+    both one phone verifying many sessions and guessing codes. The reply never tells an
+    unknown code from a used or an expired one, nor anything of the phone's tickets."""
+    from chalicelib.core.phone import InvalidPhone, parse_phone
+    from chalicelib.services import verifications
+
+    try:
+        check_rate(
+            store,
+            whatsapp_settings().verifications_per_hour,
+            message.wa_id,
+            VERIFY_ROUTE,
+            now,
+            hash_key(HashPurpose.WA_ID),
+            window_seconds=_HOUR_SECONDS,
+        )
+    except RateLimited as limited:
+        log("whatsapp_verification", message_id=message.message_id, outcome="limited")
+        return replies.verification_limited(limited.retry_after_seconds)
+    try:
+        phone = parse_phone(message.wa_id)
+    except InvalidPhone:
+        phone = None
+    if isinstance(command, BadVerification) or phone is None:
+        log("whatsapp_verification", message_id=message.message_id, outcome="refused")
+        return replies.verification_refused()
+    outcome = verifications.confirm(
+        store,
+        command.code,
+        phone,
+        message.message_id,
+        now,
+        hash_key(HashPurpose.VERIFICATION),
+        hash_key(HashPurpose.PHONE),
+    )
+    log("whatsapp_verification", message_id=message.message_id, outcome=outcome.value)
+    if outcome is verifications.Confirmation.VERIFIED:
+        return replies.verified()
+    return replies.verification_refused()
 
 
 def _run(store: Store, command: Command, now: datetime) -> str:
@@ -204,5 +254,5 @@ def _run(store: Store, command: Command, now: datetime) -> str:
         return replies.quota(days.day_counter(store, config, site, today))
     if isinstance(command, BadNik):
         return replies.bad_nik(command.command)
-    assert isinstance(command, AskHelp)
+    assert isinstance(command, AskHelp), command
     return replies.help_text()

@@ -93,5 +93,17 @@ def rate_limited(retry_after_seconds: int, lang: Language = "id") -> str:
     return _text("rate_limited", lang, seconds=max(retry_after_seconds, 1))
 
 
+def verified(lang: Language = "id") -> str:
+    return _text("verified", lang)
+
+
+def verification_refused(lang: Language = "id") -> str:
+    return _text("verification_refused", lang)
+
+
+def verification_limited(retry_after_seconds: int, lang: Language = "id") -> str:
+    return _text("verification_limited", lang, minutes=max(1, -(-retry_after_seconds // 60)))
+
+
 def internal_error(lang: Language = "id") -> str:
     return _text("internal_error", lang)

@@ -113,6 +113,25 @@ TEXTS: dict[str, dict[Language, str]] = {
         "en": "Sorry, you sent too many messages in a short time. "
         "Please wait about {seconds} seconds, then send again. Thank you.",
     },
+    "verified": {
+        "id": "Terima kasih, nomor WhatsApp Anda sudah terverifikasi.\n"
+        "Silakan kembali ke halaman antrean di browser Anda untuk melanjutkan.",
+        "en": "Thank you, your WhatsApp number is verified.\n"
+        "Please go back to the queue page in your browser to continue.",
+    },
+    "verification_refused": {
+        "id": "Kode verifikasi ini tidak dikenal, sudah dipakai, atau sudah kedaluwarsa "
+        "(berlaku 10 menit, satu kali).\n"
+        "Buka lagi halaman antrean di browser Anda untuk mendapatkan kode baru.",
+        "en": "This verification code is unknown, already used, or expired (it works once, "
+        "for 10 minutes).\nOpen the queue page in your browser again to get a new code.",
+    },
+    "verification_limited": {
+        "id": "Nomor ini sudah terlalu sering mengirim kode verifikasi dalam satu jam. "
+        "Silakan coba lagi sekitar {minutes} menit lagi.",
+        "en": "This number has sent too many verification codes in an hour. "
+        "Please try again in about {minutes} minutes.",
+    },
     "internal_error": {
         "id": "Maaf, sistem sedang mengalami gangguan. Silakan coba lagi beberapa saat lagi.",
         "en": "Sorry, something went wrong on our side. Please try again in a moment.",

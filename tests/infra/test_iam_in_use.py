@@ -113,12 +113,36 @@ def test_the_api_uses_exactly_what_its_policy_grants_on_the_residents_and_admin_
         assert call("POST", "/v1/admin/applications", stage, "staff") == 200  # not applied: reads it
         assert call("POST", "/v1/status", {"nik": "3505121708850001"}) == 200
         assert call("GET", "/v1/admin/audit", role="admin") == 200
+        started = client.http.post(
+            "/v1/verifications", headers={"Content-Type": "application/json"}, body=b"{}"
+        ).json_body["verification"]
+        assert call("GET", f"/v1/verifications/{started['id']}") == 200
+        _verify_as_the_webhook_does(started["text"].split()[1])
+        assert call("GET", f"/v1/verifications/{started['id']}") == 200
 
     template = templates["prod"]
     granted = grants_of(template, role_of(template, "APIHandler"))
     # The WhatsApp inbox's calls are the webhook's (tests/whatsapp); its grants are listed in
     # docs/DEPLOY.md. Everything else the API may do, this tour does, and nothing more.
     assert _used_on_tables(calls) == _without(granted, "WhatsappMessagesTable")
+
+
+def _verify_as_the_webhook_does(code: str) -> None:
+    """The webhook's own step for `VERIFIKASI <code>` (its inbox calls are left out above)."""
+    from chalicelib.core.phone import parse_phone
+    from chalicelib.services.verifications import Confirmation, confirm
+    from chalicelib.settings import HashPurpose, hash_key
+
+    outcome = confirm(
+        runtime.store(),
+        code,
+        parse_phone("6285700000001"),
+        "wamid.tour",
+        WEDNESDAY_MORNING,
+        hash_key(HashPurpose.VERIFICATION),
+        hash_key(HashPurpose.PHONE),
+    )
+    assert outcome is Confirmation.VERIFIED
 
 
 def test_the_stage_import_uses_exactly_what_its_policy_grants(

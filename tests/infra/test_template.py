@@ -24,8 +24,13 @@ TABLE_KEYS = {  # kind: (hash key, range key or None); every key attribute is a 
     "audit": ("log", "entry_id"),
     "rate-limits": ("window_key", None),
     "whatsapp-messages": ("message_id", None),
+    "verifications": ("text_key", None),
 }
-EXPIRING_TABLES = {"rate-limits": "expires_at", "whatsapp-messages": "expires_at"}
+EXPIRING_TABLES = {
+    "rate-limits": "expires_at",
+    "whatsapp-messages": "expires_at",
+    "verifications": "expires_at",
+}
 ACCESS_LOG_LINE = {
     "requestId": "$context.requestId",
     "requestTime": "$context.requestTimeEpoch",

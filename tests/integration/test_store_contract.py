@@ -16,7 +16,7 @@ from chalicelib.core.quota import MAX_QUOTA, DayCounter
 from chalicelib.core.tickets import AlreadyHolds, Granted, Refused, Unprepared
 from chalicelib.store.memory import CounterItem, MemoryStore, MemoryWhatsAppMessages
 from chalicelib.store.ports import Store
-from chalicelib.store.values import SiteConfig, StoredApplication
+from chalicelib.store.values import SiteConfig, StoredApplication, Verification
 from chalicelib.store.whatsapp_ports import (
     AlreadyClaimed,
     Claimed,
@@ -424,6 +424,58 @@ class TestStoreContract:
         assert messages.lease("wamid.1", NOW + timedelta(hours=1), HOLD) is None
         assert messages.unsent() == []
         assert not messages.expire_lease("wamid.9", NOW)  # never claimed
+
+    # --- verifications ----------------------------------------------------------------------
+
+    def test_a_verification_is_created_waiting_once_per_key(self, store: Store) -> None:
+        expires = NOW + timedelta(minutes=10)
+        assert store.verification("text-1") is None
+        assert store.create_verification("text-1", "id-1", expires) is True
+        assert store.create_verification("text-1", "id-2", expires) is False  # the code is taken
+        assert store.verification("text-1") == Verification("id-1", "waiting", expires)
+
+    def test_a_verification_is_verified_once_and_then_kept_for_collecting(self, store: Store) -> None:
+        store.create_verification("text-1", "id-1", NOW + timedelta(minutes=10))
+        keep = NOW + timedelta(minutes=11)
+        first = store.confirm_verification("text-1", "phone-a", "*********0001", "wamid.a", NOW, keep)
+        assert first == Verification("id-1", "verified", keep, "phone-a", "*********0001", "wamid.a")
+        later = NOW + timedelta(minutes=1)
+        second = store.confirm_verification("text-1", "phone-b", "*********0002", "wamid.b", later, later)
+        assert second == first  # as it stands: verified for the first phone
+        assert store.verification("text-1") == first
+
+    def test_an_expired_or_unknown_verification_is_never_verified(self, store: Store) -> None:
+        expires = NOW + timedelta(minutes=10)
+        store.create_verification("text-1", "id-1", expires)
+        refused = store.confirm_verification("text-1", "phone-a", "*0001", "wamid.a", expires, expires)
+        assert refused == Verification("id-1", "waiting", expires)
+        assert store.confirm_verification("text-9", "phone-a", "*0001", "wamid.a", NOW, expires) is None
+        assert store.verification("text-9") is None  # the refused write created nothing
+
+
+@pytest.mark.parametrize("backend", ["moto_server", "dynalite"], indirect=True)
+class TestVerificationRace:
+    def test_two_phones_sending_one_text_from_8_threads_verify_it_exactly_once(self, store: Store) -> None:
+        from tests.support.whatsapp import run_concurrently
+
+        for round_ in range(5):
+            key = f"text-{round_}"
+            store.create_verification(key, "id", NOW + timedelta(minutes=10))
+            phones = [f"phone-{i % 2}" for i in range(8)]
+
+            def attempt(i: int, key: str = key, phones: list[str] = phones) -> Verification | None:
+                keep = NOW + timedelta(minutes=20)
+                return store.confirm_verification(key, phones[i], "*0001", f"wamid.{i}", NOW, keep)
+
+            seen = run_concurrently(8, attempt)
+            winners = [
+                i for i, after in enumerate(seen) if after is not None and after.message_id == f"wamid.{i}"
+            ]
+            assert len(winners) == 1, (round_, seen)
+            stored = store.verification(key)
+            assert stored is not None and stored.state == "verified"
+            assert (stored.phone_key, stored.message_id) == (phones[winners[0]], f"wamid.{winners[0]}")
+            assert all(after == stored for after in seen)  # every loser read the winner's
 
 
 @pytest.mark.parametrize("backend", DYNAMODB_BACKENDS, indirect=True)

@@ -13,9 +13,10 @@ from chalicelib.core.errors import ERROR_CODES
 from chalicelib.http.requests import MAX_BODY_BYTES
 
 SPEC: dict[str, Any] = yaml.safe_load((Path(__file__).parents[2] / "openapi.yaml").read_text())
-# Codes any path may answer (a wrong method, a body that is not JSON, a fault of ours): the
-# contract states them once for all routes (API.md), not per operation.
-ANSWERED_ON_EVERY_PATH = {"method_not_allowed", "unsupported_media_type", "internal_error"}
+# Codes any path may answer (a wrong method, a fault of ours): the contract states them once
+# for all routes (API.md), not per operation. (`unsupported_media_type` is named on each
+# operation taking a body; chalice may answer it on other paths too, for a GET with a body.)
+ANSWERED_ON_EVERY_PATH = {"method_not_allowed", "internal_error"}
 METHODS = {"get", "put", "post", "delete", "patch"}
 
 

@@ -4,6 +4,7 @@ LocalGateway and the built-in authorizer), and a clock the test moves. Every tie
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -72,9 +73,12 @@ class Api:
         *,
         raw: bytes | None = None,
         token: str | None = None,
-        headers: dict[str, str] | None = None,
+        headers: Mapping[str, str | None] | None = None,
     ) -> Answer:
-        sent = {"content-type": "application/json", **{k.lower(): v for k, v in (headers or {}).items()}}
+        """`headers` add to or replace `Content-Type: application/json`; a None value sends
+        no such header at all."""
+        given = {"content-type": "application/json", **{k.lower(): v for k, v in (headers or {}).items()}}
+        sent = {k: v for k, v in given.items() if v is not None}
         if token is not None:
             sent["authorization"] = f"Bearer {token}"
         payload = raw if raw is not None else (b"" if body is NO_BODY else json.dumps(body).encode())

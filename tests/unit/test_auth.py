@@ -150,3 +150,31 @@ def test_a_role_outside_the_allowed_ones_is_forbidden() -> None:
     require_role("admin", ("admin",))
     with pytest.raises(Forbidden):
         require_role("staff", ("admin",))
+
+
+# --- roles and their lifetimes ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["admin", "staff", "operator", "resident"])
+def test_every_role_verifies_with_a_token_of_its_own_lifetime(role: str) -> None:
+    token = mint(role, "subject", SECRET, "loket", AUDIENCE)  # type: ignore[arg-type]
+    assert _verify(f"Bearer {token}").role == role
+    claims = jwt.decode(token, SECRET, algorithms=["HS256"], audience=AUDIENCE)
+    assert claims["exp"] - claims["iat"] == (30 * 60 if role == "resident" else TWELVE_HOURS)
+
+
+@pytest.mark.parametrize("role", ["admin", "staff", "operator"])
+def test_an_office_role_lives_up_to_twelve_hours(role: str) -> None:
+    now = int(time.time())
+    assert _verify(f"Bearer {_token(role=role, iat=now, exp=now + TWELVE_HOURS)}").role == role
+    with pytest.raises(Unauthorized):
+        _verify(f"Bearer {_token(role=role, iat=now, exp=now + TWELVE_HOURS + 1)}")
+
+
+def test_a_resident_token_living_longer_than_thirty_minutes_is_unauthorized() -> None:
+    now = int(time.time())
+    assert _verify(f"Bearer {_token(role='resident', iat=now, exp=now + 1800)}").role == "resident"
+    with pytest.raises(Unauthorized):
+        _verify(f"Bearer {_token(role='resident', iat=now, exp=now + 1801)}")
+    with pytest.raises(Unauthorized):
+        _verify(f"Bearer {_token(role='resident', iat=now, exp=now + TWELVE_HOURS)}")
