@@ -35,6 +35,16 @@ def quota() -> Response:
     return edge(handlers.get_quota)
 
 
+@app.route("/v1/sites", methods=["GET"])
+def sites() -> Response:
+    return edge(handlers.get_sites)
+
+
+@app.route("/v1/sites/{site}", methods=["GET"])
+def site(site: str) -> Response:
+    return edge(handlers.get_site, site=site)
+
+
 @app.route("/v1/tickets", methods=["POST"], content_types=ANY_BODY)
 def tickets() -> Response:
     return edge(handlers.post_ticket)

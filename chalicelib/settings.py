@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import re
 from dataclasses import dataclass
 from datetime import tzinfo
 from enum import StrEnum
@@ -18,6 +19,7 @@ from typing import TypeVar
 
 from chalicelib.core.quota import MAX_QUOTA, OpenPattern
 from chalicelib.core.service_day import time_zone
+from chalicelib.core.sites import MAX_ADDRESS, MAX_NAME, SiteInfo, check_text, parse_hours, readable_code
 
 _WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 
@@ -30,6 +32,26 @@ _DEV_SECRETS = {
 # Lambda; outside it, tests and the development defaults may use what they like.
 _KEYS_OF_AT_LEAST_32_BYTES = ("LOKET_NIK_HMAC_KEY", "LOKET_JWT_SECRET")
 _MIN_KEY_BYTES = 32
+
+# A code is lower-case words joined by dashes: it names its variables (`kec-wlingi` is
+# LOKET_SITE_KEC_WLINGI_NAME), and no two codes can name the same ones.
+_SITE_CODE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_MAX_SITE_CODE = 64
+# Known sites, as residents are told of them until a deployment says otherwise (name, address,
+# hours). The address and hours of kab-blitar are what public sources give (docs/CONFIGURATION.md,
+# "Sites"): confirm them with the office before going live.
+_KNOWN_SITES: dict[str, tuple[str, str, str]] = {
+    "kab-blitar": (
+        "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Blitar",
+        "Kanigoro, Kabupaten Blitar, Jawa Timur",
+        "mon-thu 08:00-15:00, fri 08:00-11:00",
+    ),
+    "kec-wlingi": (
+        "Kantor Kecamatan Wlingi",
+        "Wlingi, Kabupaten Blitar, Jawa Timur",
+        "mon-thu 08:00-15:00, fri 08:00-11:00",
+    ),
+}
 
 
 class HashPurpose(StrEnum):
@@ -63,12 +85,17 @@ class Settings:
     time_zone_name: str
     sites: tuple[str, ...]
     default_site: str
+    directory: dict[str, SiteInfo]
     default_quota: int
     open_pattern: OpenPattern
     rate_limit_per_minute: int
     jwt_issuer: str
     stage: str
     max_days_ahead: int
+
+    def site_info(self, site: str) -> SiteInfo:
+        """A configured site's name, address and hours (a code not in LOKET_SITES: its code)."""
+        return self.directory.get(site) or SiteInfo(site, readable_code(site), None, None)
 
     @property
     def tz(self) -> tzinfo:
@@ -108,11 +135,39 @@ def _weekdays(name: str, default: str) -> OpenPattern:
     return OpenPattern(frozenset(_WEEKDAYS[d] for d in days))
 
 
+def _site_info(code: str) -> SiteInfo:
+    """A site's entry: each of LOKET_SITE_<CODE>_NAME, _ADDRESS and _HOURS if set (an empty
+    one counts as unset), else what `_KNOWN_SITES` says, else the code read as a name."""
+    prefix = f"LOKET_SITE_{code.upper().replace('-', '_')}_"
+    known = _KNOWN_SITES.get(code)
+    name = _env(prefix + "NAME", "") or (known[0] if known else readable_code(code))
+    address = _env(prefix + "ADDRESS", "") or (known[1] if known else "")
+    hours = _env(prefix + "HOURS", "") or (known[2] if known else "")
+    for variable, text, longest in (
+        (prefix + "NAME", name, MAX_NAME),
+        (prefix + "ADDRESS", address, MAX_ADDRESS),
+    ):
+        problem = text and check_text(text, longest)
+        if problem:
+            raise SettingsError(f"{variable} {problem}")
+    try:
+        opening = parse_hours(hours) if hours else None
+    except ValueError as error:
+        raise SettingsError(f"{prefix}HOURS {error}") from None
+    return SiteInfo(code, name, address or None, opening)
+
+
 @lru_cache(maxsize=1)
 def settings() -> Settings:
     sites = tuple(s.strip() for s in _env("LOKET_SITES", "kab-blitar").split(",") if s.strip())
     if not sites:
         raise SettingsError("LOKET_SITES must name at least one site")
+    malformed = [s for s in sites if len(s) > _MAX_SITE_CODE or not _SITE_CODE.match(s)]
+    if malformed or len(set(sites)) != len(sites):
+        raise SettingsError(
+            f"LOKET_SITES must be distinct codes of lower-case letters, digits and dashes "
+            f"(at most {_MAX_SITE_CODE} characters), got {malformed or 'a code twice'}"
+        )
     default_site = _env("LOKET_DEFAULT_SITE", sites[0])
     if default_site not in sites:
         raise SettingsError(f"LOKET_DEFAULT_SITE {default_site!r} is not in LOKET_SITES")
@@ -128,6 +183,7 @@ def settings() -> Settings:
         time_zone_name=tz_name,
         sites=sites,
         default_site=default_site,
+        directory={site: _site_info(site) for site in sites},
         default_quota=bounded_number("LOKET_DEFAULT_QUOTA", 400, 0, MAX_QUOTA),
         open_pattern=_weekdays("LOKET_OPEN_WEEKDAYS", "mon,tue,wed,thu,fri"),
         rate_limit_per_minute=bounded_number("LOKET_RATE_LIMIT_PER_MINUTE", 30, 0, 1_000_000),

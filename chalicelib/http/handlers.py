@@ -16,6 +16,7 @@ from chalicelib.core.messages import NEXT_STEPS, SERVICE_NAMES, STAGE_LABELS, La
 from chalicelib.core.nik import parse_nik
 from chalicelib.core.quota import DayCounter, parse_quota
 from chalicelib.core.service_day import parse_day, parse_instant, service_day
+from chalicelib.core.sites import SiteInfo
 from chalicelib.http.requests import client_of, json_object, language, query
 from chalicelib.services import days, status, tickets
 from chalicelib.services.rate_limit import check_rate
@@ -39,7 +40,24 @@ def post_status(request: Request) -> Answer:
 
 def get_quota(request: Request) -> Answer:
     _limit(request, "quota", fail_open=True)
-    return 200, _counter(_requested_counter(request))
+    return 200, _counter(_requested_counter(request), language(request))
+
+
+def get_sites(request: Request) -> Answer:
+    _limit(request, "sites", fail_open=True)
+    query(request, allowed=set())
+    config, lang = settings(), language(request)
+    return 200, {
+        "default_site": config.default_site,
+        "sites": [site_info(config.site_info(site), lang) for site in config.sites],
+    }
+
+
+def get_site(request: Request, site: str) -> Answer:
+    _limit(request, "sites", fail_open=True)
+    query(request, allowed=set())
+    config = settings()
+    return 200, {"site": site_info(config.site_info(days.known_site(config, site)), language(request))}
 
 
 def post_ticket(request: Request) -> Answer:
@@ -50,7 +68,13 @@ def post_ticket(request: Request) -> Answer:
     site = days.known_site(config, _body_site(body))
     today = service_day(runtime.now(), config.tz)
     number, granted = tickets.take_ticket(runtime.store(), config, site, today, nik, _nik_key())
-    ticket = {"site": site, "service_day": today.isoformat(), "number": number, "nik": nik.masked}
+    ticket = {
+        "site": site,
+        "site_info": site_info(config.site_info(site), language(request)),
+        "service_day": today.isoformat(),
+        "number": number,
+        "nik": nik.masked,
+    }
     return (201 if granted else 200), {"ticket": ticket}
 
 
@@ -96,7 +120,7 @@ def admin_get_quota(request: Request) -> Answer:
     _require(request, "staff", "admin")
     counter = _requested_counter(request)
     config = runtime.store().site_config(counter.site, settings().default_quota)
-    return 200, {**_counter(counter), "default_quota": config.default_quota}
+    return 200, {**_counter(counter, language(request)), "default_quota": config.default_quota}
 
 
 def put_default_quota(request: Request) -> Answer:
@@ -119,7 +143,7 @@ def put_day_quota(request: Request, day: str) -> Answer:
     service_date = parse_day(day)
     today = service_day(runtime.now(), config.tz)
     counter = days.set_day_quota(runtime.store(), config, site, service_date, quota, today, actor)
-    return 200, _counter(counter)
+    return 200, _counter(counter, language(request))
 
 
 def post_application(request: Request) -> Answer:
@@ -203,9 +227,20 @@ def _requested_counter(request: Request) -> DayCounter:
     return days.day_counter(runtime.store(), config, site, day)
 
 
-def _counter(counter: DayCounter) -> dict[str, Any]:
+def site_info(site: SiteInfo, lang: Language) -> dict[str, Any]:
+    """Where a resident goes, beside a site's code in every answer that names one."""
+    return {
+        "code": site.code,
+        "name": site.name,
+        "address": site.address,
+        "hours": site.worded_hours(lang),
+    }
+
+
+def _counter(counter: DayCounter, lang: Language) -> dict[str, Any]:
     return {
         "site": counter.site,
+        "site_info": site_info(settings().site_info(counter.site), lang),
         "service_day": counter.service_day.isoformat(),
         "quota": counter.quota,
         "issued": counter.issued,

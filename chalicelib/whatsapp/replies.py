@@ -13,8 +13,9 @@ from chalicelib.core.messages import NEXT_STEPS, SERVICE_NAMES, STAGE_LABELS, La
 from chalicelib.core.nik import Nik
 from chalicelib.core.quota import DayCounter
 from chalicelib.core.service_day import local_date
+from chalicelib.settings import settings
 from chalicelib.whatsapp.commands import NikCommand
-from chalicelib.whatsapp.texts import MONTHS, SITE_NAMES, TEXTS, WEEKDAYS
+from chalicelib.whatsapp.texts import MONTHS, TEXTS, WEEKDAYS
 
 
 def _text(key: str, lang: Language, **fields: object) -> str:
@@ -32,8 +33,21 @@ def short_date(day: date, lang: Language = "id") -> str:
     return f"{day.day} {MONTHS[lang][day.month - 1][:3]} {day.year}"
 
 
-def site_name(site: str, lang: Language = "id") -> str:
-    return SITE_NAMES.get(site, {}).get(lang, site)
+def site_name(site: str) -> str:
+    """The site's name as configured (settings' site directory), never its bare code."""
+    return settings().site_info(site).name
+
+
+def where(site: str, lang: Language = "id") -> str:
+    """The site's name, then its address and opening hours on their own lines, as configured."""
+    info = settings().site_info(site)
+    lines = [info.name]
+    if info.address:
+        lines.append(_text("site_address", lang, address=info.address))
+    hours = info.worded_hours(lang)
+    if hours:
+        lines.append(_text("site_hours", lang, hours=hours))
+    return "\n".join(lines)
 
 
 def help_text(lang: Language = "id") -> str:
@@ -65,15 +79,15 @@ def bad_nik(command: NikCommand, lang: Language = "id") -> str:
 
 def ticket(nik: Nik, site: str, day: date, number: int, granted: bool, lang: Language = "id") -> str:
     head = _text("ticket_new" if granted else "ticket_held", lang, number=number)
-    where = {"day": long_date(day, lang), "site": site_name(site, lang), "last4": nik.last4}
-    details = _text("ticket_details", lang, **where)
+    fields = {"day": long_date(day, lang), "site": where(site, lang), "last4": nik.last4}
+    details = _text("ticket_details", lang, **fields)
     return f"{head}\n{details}"
 
 
 def ticket_refused(code: str, site: str, day: date, lang: Language = "id") -> str:
     """`code` is `quota_exhausted` or `closed`."""
     key = "ticket_closed" if code == "closed" else "ticket_exhausted"
-    return _text(key, lang, day=long_date(day, lang), site=site_name(site, lang))
+    return _text(key, lang, day=long_date(day, lang), site=site_name(site))
 
 
 def quota(counter: DayCounter, lang: Language = "id") -> str:
@@ -82,7 +96,7 @@ def quota(counter: DayCounter, lang: Language = "id") -> str:
         key,
         lang,
         day=long_date(counter.service_day, lang),
-        site=site_name(counter.site, lang),
+        site=where(counter.site, lang) if counter.state != "closed" else site_name(counter.site),
         remaining=counter.remaining,
         quota=counter.quota,
         issued=counter.issued,

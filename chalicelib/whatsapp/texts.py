@@ -79,6 +79,14 @@ TEXTS: dict[str, dict[Language, str]] = {
         "Please come today. Bring your original e-KTP or KK and show this message to the staff. "
         "Numbers are called in order.",
     },
+    "site_address": {
+        "id": "Alamat: {address}",
+        "en": "Address: {address}",
+    },
+    "site_hours": {
+        "id": "Jam layanan: {hours}",
+        "en": "Opening hours: {hours}",
+    },
     "ticket_exhausted": {
         "id": "Maaf, nomor antrean hari ini ({day}) sudah habis. "
         "Silakan coba lagi pada hari layanan berikutnya.",
@@ -135,13 +143,6 @@ TEXTS: dict[str, dict[Language, str]] = {
     "internal_error": {
         "id": "Maaf, sistem sedang mengalami gangguan. Silakan coba lagi beberapa saat lagi.",
         "en": "Sorry, something went wrong on our side. Please try again in a moment.",
-    },
-}
-
-SITE_NAMES: dict[str, dict[Language, str]] = {
-    "kab-blitar": {
-        "id": "Kantor Dispendukcapil Kabupaten Blitar",
-        "en": "Civil Registry Office, Kabupaten Blitar",
     },
 }
 

@@ -150,7 +150,33 @@ def test_the_quota_panel_shows_today_at_the_default_site_in_plain_words(
     quota_numbers(page, quota=400, issued=0, remaining=400)
     expect(page.locator("#quota-state")).to_have_text("Buka: masih ada nomor antrean hari ini.")
     expect(page.locator("#quota-day")).to_contain_text(in_indonesian(loket.today))
-    expect(page.locator("#quota-day")).to_contain_text("kab-blitar")
+
+
+def test_the_quota_panel_says_where_the_office_is_and_when_it_opens(loket: Loket, watched: Watched) -> None:
+    page = watched.page
+    open_page(page, loket)
+
+    site = page.locator("#site")
+    expect(site).to_be_visible()
+    expect(page.locator("#site-name")).to_have_text(
+        "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Blitar"
+    )
+    expect(page.locator("#site-address")).to_have_text("Kanigoro, Kabupaten Blitar, Jawa Timur")
+    expect(page.locator("#site-hours-line")).to_have_text(
+        "Jam layanan: Senin-Kamis 08.00-15.00, Jumat 08.00-11.00"
+    )
+    assert "kab-blitar" not in page.locator("#queue").inner_text()
+
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("#site-hours-line")).to_have_text(
+        "Opening hours: Monday-Thursday 08:00-15:00, Friday 08:00-11:00"
+    )
+
+    page.get_by_label("Your NIK").fill(READY_RESIDENT)
+    page.get_by_role("button", name="Take a queue number").click()
+    expect(page.locator("#ticket-site")).to_have_text(
+        "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Blitar"
+    )
 
 
 def test_taking_a_ticket_shows_number_1_and_taking_again_shows_the_same_number(

@@ -86,6 +86,9 @@ def test_the_answers_of_a_working_day_fit_the_spec(api: Api, admin_token: str, s
         ("/v1/status", "post", api.post("/v1/status", {"nik": "x"})),
         ("/v1/quota", "get", api.get("/v1/quota")),
         ("/v1/quota", "get", api.get("/v1/quota?site=nowhere")),
+        ("/v1/sites", "get", api.get("/v1/sites")),
+        ("/v1/sites/{site}", "get", api.get("/v1/sites/kec-wlingi")),
+        ("/v1/sites/{site}", "get", api.get("/v1/sites/nowhere")),
         ("/v1/tickets", "post", api.post("/v1/tickets", {"nik": nik(1)})),
         ("/v1/tickets", "post", api.post("/v1/tickets", {"nik": nik(1)})),
         (

@@ -120,3 +120,79 @@ def test_each_deployed_stage_names_itself_so_its_tokens_are_its_own() -> None:
     assert "LOKET_STAGE" not in config.get("environment_variables", {})
     for stage, stage_config in config["stages"].items():
         assert stage_config["environment_variables"]["LOKET_STAGE"] == stage
+
+
+def test_the_default_site_is_the_kabupaten_office_with_its_address_and_hours(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("LOKET_SITES", raising=False)
+    settings_module.reset()
+    office = settings().site_info(settings().default_site)
+    assert office.name == "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Blitar"
+    assert office.address is not None and "Kabupaten Blitar" in office.address
+    assert office.worded_hours("id") == "Senin-Kamis 08.00-15.00, Jumat 08.00-11.00"
+    assert office.worded_hours("en") == "Monday-Thursday 08:00-15:00, Friday 08:00-11:00"
+
+
+def test_a_site_is_described_by_its_own_variables_without_a_code_change(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("LOKET_SITES", "kab-blitar,kec-srengat")
+    monkeypatch.setenv("LOKET_SITE_KEC_SRENGAT_NAME", "Tempat Layanan Adminduk Srengat")
+    monkeypatch.setenv("LOKET_SITE_KEC_SRENGAT_ADDRESS", "Jl. Raya Srengat No. 1, Srengat")
+    monkeypatch.setenv("LOKET_SITE_KEC_SRENGAT_HOURS", "Mon-Fri 07:30-12:00 13:00-15:30, sat 08:00-11:00")
+    monkeypatch.setenv("LOKET_SITE_KAB_BLITAR_ADDRESS", "Jl. Contoh No. 2, Kanigoro")
+    settings_module.reset()
+    srengat = settings().site_info("kec-srengat")
+    assert srengat.name == "Tempat Layanan Adminduk Srengat"
+    assert srengat.address == "Jl. Raya Srengat No. 1, Srengat"
+    assert srengat.worded_hours("id") == "Senin-Jumat 07.30-12.00 dan 13.00-15.30, Sabtu 08.00-11.00"
+    assert srengat.worded_hours("en") == "Monday-Friday 07:30-12:00 and 13:00-15:30, Saturday 08:00-11:00"
+    office = settings().site_info("kab-blitar")
+    assert office.address == "Jl. Contoh No. 2, Kanigoro"
+    assert office.name == "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Blitar"
+
+
+def test_a_site_nobody_described_is_named_by_its_code_read_as_words(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("LOKET_SITES", "kab-blitar,kec-sanan-kulon")
+    settings_module.reset()
+    site = settings().site_info("kec-sanan-kulon")
+    assert (site.name, site.address, site.hours) == ("Kec Sanan Kulon", None, None)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("LOKET_SITES", "kab-blitar,Kec_Wlingi"),
+        ("LOKET_SITES", "kab-blitar,kab-blitar"),
+        ("LOKET_SITES", "kab-blitar,-wlingi"),
+        ("LOKET_SITES", "kab-blitar," + "a" * 65),
+        ("LOKET_SITE_KEC_WLINGI_NAME", "x" * 101),
+        ("LOKET_SITE_KEC_WLINGI_NAME", "*Kantor* Wlingi"),
+        ("LOKET_SITE_KEC_WLINGI_NAME", "Kantor\nWlingi"),
+        ("LOKET_SITE_KEC_WLINGI_ADDRESS", "<script>"),
+        ("LOKET_SITE_KEC_WLINGI_ADDRESS", "x" * 201),
+        ("LOKET_SITE_KEC_WLINGI_HOURS", "mon-fir 08:00-15:00"),
+        ("LOKET_SITE_KEC_WLINGI_HOURS", "mon-fri 08:00-25:00"),
+        ("LOKET_SITE_KEC_WLINGI_HOURS", "mon-fri 08:60-15:00"),
+        ("LOKET_SITE_KEC_WLINGI_HOURS", "mon-fri 15:00-08:00"),
+        ("LOKET_SITE_KEC_WLINGI_HOURS", "mon-fri 8:00-15:00"),
+        ("LOKET_SITE_KEC_WLINGI_HOURS", "mon-fri"),
+        ("LOKET_SITE_KEC_WLINGI_HOURS", "fri-mon 08:00-15:00"),
+        ("LOKET_SITE_KEC_WLINGI_HOURS", "mon-fri 08:00-15:00, thu 16:00-17:00"),
+        ("LOKET_SITE_KEC_WLINGI_HOURS", "mon 08:00-12:00 11:00-15:00"),
+        ("LOKET_SITE_KEC_WLINGI_HOURS", "mon 08:00-09:00 10:00-11:00 12:00-13:00 14:00-15:00"),
+        ("LOKET_SITE_KEC_WLINGI_HOURS", "mon-fri 08:00-15:00, " * 12),
+    ],
+)
+def test_a_malformed_site_description_fails_loudly_with_its_name_and_not_its_value(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    settings_module.reset()
+    with pytest.raises(SettingsError, match=name) as refused:
+        settings()
+    if name != "LOKET_SITES":
+        assert value not in str(refused.value)

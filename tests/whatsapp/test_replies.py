@@ -51,8 +51,38 @@ def test_kuota_says_open_full_or_closed(counter: DayCounter, expected: str) -> N
     assert expected in replies.quota(counter)
 
 
-def test_an_unknown_site_is_named_by_its_code() -> None:
-    assert "kec-wlingi" in replies.ticket(NIK, "kec-wlingi", MONDAY, 3, granted=True)
+@pytest.mark.parametrize("issued", [12, 400])
+def test_kuota_names_the_site_with_its_address_and_hours_not_its_code(issued: int) -> None:
+    text = replies.quota(DayCounter("kab-blitar", MONDAY, quota=400, issued=issued))
+    assert "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Blitar\n" in text
+    assert "Alamat: Kanigoro, Kabupaten Blitar, Jawa Timur\n" in text
+    assert "Jam layanan: Senin-Kamis 08.00-15.00, Jumat 08.00-11.00\n" in text
+    assert "kab-blitar" not in text
+
+
+def test_antre_says_where_to_go_and_when_it_opens() -> None:
+    text = replies.ticket(NIK, "kec-wlingi", MONDAY, 3, granted=True)
+    assert "Tempat: Kantor Kecamatan Wlingi\nAlamat: Wlingi, Kabupaten Blitar, Jawa Timur\n" in text
+    assert "Jam layanan: Senin-Kamis 08.00-15.00, Jumat 08.00-11.00" in text
+    assert "kec-wlingi" not in text
+
+
+def test_in_english_the_hours_are_worded_in_english() -> None:
+    text = replies.ticket(NIK, "kab-blitar", MONDAY, 3, granted=True, lang="en")
+    assert "Address: Kanigoro, Kabupaten Blitar, Jawa Timur" in text
+    assert "Opening hours: Monday-Thursday 08:00-15:00, Friday 08:00-11:00" in text
+
+
+def test_a_site_without_address_or_hours_is_named_by_its_code_read_as_words(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from chalicelib import settings as settings_module
+
+    monkeypatch.setenv("LOKET_SITES", "kab-blitar,kec-sanankulon")
+    settings_module.reset()
+    text = replies.ticket(NIK, "kec-sanankulon", MONDAY, 3, granted=True)
+    assert "Tempat: Kec Sanankulon\nNIK akhiran 9001" in text
+    assert "Alamat" not in text and "Jam layanan" not in text
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])

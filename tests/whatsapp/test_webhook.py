@@ -214,7 +214,8 @@ def test_antre_gives_a_ticket_number_and_the_day(resident: Resident) -> None:
     reply = resident.says(f"ANTRE {NIK_READY}")
     assert "Nomor antrean Anda: *1*" in reply
     assert "Senin, 30 November 2026" in reply
-    assert "Kantor Dispendukcapil Kabupaten Blitar" in reply
+    assert "Tempat: Dinas Kependudukan dan Pencatatan Sipil Kabupaten Blitar" in reply
+    assert "Jam layanan: Senin-Kamis 08.00-15.00, Jumat 08.00-11.00" in reply
     assert "KTP-el atau KK asli" in reply
 
 
