@@ -55,7 +55,7 @@ class GraphStandIn(BackgroundServer):
         self._access_token = access_token
         self._replies: OrderedDict[str, deque[Reply]] = OrderedDict()
         self._numbers: dict[str, int] = {}
-        self._sent = 0
+        self._sends = 0
         self._arrived = threading.Condition()
         self._closing = False
         stand_in = self
@@ -111,8 +111,8 @@ class GraphStandIn(BackgroundServer):
 
     def _keep(self, to: str, text: str) -> str:
         with self._arrived:
-            self._sent += 1
-            message_id = f"wamid.stand-in-{self._sent}"
+            self._sends += 1
+            message_id = f"wamid.stand-in-{self._sends}"
             number = self._numbers.get(to, 0) + 1
             kept = self._replies.pop(to, None) or deque(maxlen=KEEP_PER_RECIPIENT)
             kept.append(Reply(number, message_id, text))
