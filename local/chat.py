@@ -81,8 +81,10 @@ def text_webhook(phone: str, text: str, sent_at: float, message_id: str | None =
     return json.dumps(payload).encode("utf-8")
 
 
-def signed_headers(body: bytes, app_secret: bytes) -> dict[str, str]:
-    return {"Content-Type": "application/json", "X-Hub-Signature-256": signature.sign(body, app_secret)}
+def signed_webhook(phone: str, text: str, sent_at: float, app_secret: bytes) -> tuple[bytes, dict[str, str]]:
+    """The body and headers of Meta's delivery of `text`, signed as Meta signs it."""
+    body = text_webhook(phone, text, sent_at)
+    return body, {"Content-Type": "application/json", "X-Hub-Signature-256": signature.sign(body, app_secret)}
 
 
 def _call(
@@ -122,11 +124,9 @@ class Chat:
             self.seen = self._replies(wait=0)[1]
 
     def send(self, text: str) -> None:
-        body = text_webhook(self.phone, text, time.time())
+        body, headers = signed_webhook(self.phone, text, time.time(), self.app_secret)
         try:
-            status, _ = _call(
-                self.run.loket_url + WEBHOOK_PATH, 30, body, signed_headers(body, self.app_secret)
-            )
+            status, _ = _call(self.run.loket_url + WEBHOOK_PATH, 30, body, headers)
         except OSError:
             raise not_running(f"loket stopped answering at {self.run.loket_url}") from None
         if status == 401:
