@@ -26,7 +26,7 @@ def state_path() -> Path:
 
 def write(run: LocalRun) -> Path:
     path = state_path()
-    scratch = path.with_name(f".{path.name}.{run.pid}")
+    scratch = path.with_name(f"{path.name}.{run.pid}.tmp")
     scratch.write_text(json.dumps(asdict(run), indent=2) + "\n")
     scratch.replace(path)
     return path
