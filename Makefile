@@ -10,7 +10,7 @@ MEASURE ?=
 # Template checkers whose pins clash with the dev venv's (see infra/requirements-checkov.txt).
 CHECKOV_VENV := .venv-checkov
 
-.PHONY: install run token check test lint typecheck test-unit test-integration clean package bench test-load \
+.PHONY: install run token chat check test lint typecheck test-unit test-integration clean package bench test-load \
         preflight-test preflight-package
 
 # Every package of the dev venv, runtime included, at the version and hashes of requirements.lock.
@@ -46,6 +46,10 @@ run: $(VENV)/.installed
 
 token: $(VENV)/.installed
 	@$(BIN)/python -m local token $(ROLE) $(if $(PHONE),--phone $(PHONE))
+
+# Type as a phone (PHONE, default 6285700000001) to the `make run` of another terminal; read its replies.
+chat: $(VENV)/.installed
+	@$(BIN)/python -m local chat $(if $(PHONE),--phone $(PHONE))
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -1,10 +1,19 @@
-"""`python -m local serve` (make run) and `python -m local token ROLE` (make token)."""
+"""`python -m local serve` (make run), `python -m local token ROLE` (make token) and
+`python -m local chat --phone DIGITS` (make chat)."""
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+from types import FrameType
+from typing import TYPE_CHECKING
+
+from local import state
+
+if TYPE_CHECKING:
+    from local.graph_stand_in import GraphStandIn
 
 
 def _serve(port: int) -> None:
@@ -17,6 +26,7 @@ def _serve(port: int) -> None:
 
         embedded = EmbeddedDynamoDB().start()
         os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = embedded.endpoint
+    graph = _graph_stand_in()
 
     from app import app
     from chalicelib import runtime
@@ -31,11 +41,16 @@ def _serve(port: int) -> None:
     server = HttpServer(app, port=port)
     config = settings()
     backend = "embedded moto (linearizable)" if embedded else os.environ["AWS_ENDPOINT_URL_DYNAMODB"]
+    if graph:
+        whatsapp = f"WhatsApp replies go to a stand-in Graph API at {graph.url} (kept in memory)"
+    else:
+        whatsapp = f"WhatsApp replies go to WHATSAPP_GRAPH_URL={os.environ['WHATSAPP_GRAPH_URL']}"
     print(
         "\n".join(
             [
                 f"loket is serving on {server.url}  (DynamoDB: {backend})",
                 f"  site {config.default_site}, default quota {config.default_quota}, time zone {config.time_zone_name}",
+                f"  {whatsapp}",
                 "Demo NIKs (fake, serial 9xxx):",
                 *demo,
                 "Try:",
@@ -43,18 +58,44 @@ def _serve(port: int) -> None:
                 f'  curl -s {server.url}/v1/status --json \'{{"nik": "3505124509909001"}}\'',
                 f'  curl -s {server.url}/v1/tickets --json \'{{"nik": "3505124509909001"}}\'',
                 "Admin token:  make token ROLE=admin   (or staff, operator; ROLE=resident PHONE=6285700000001)",
+                "WhatsApp as a phone, in another terminal:  make chat PHONE=6285700000001",
                 "Ctrl-C stops.",
             ]
         ),
         flush=True,
     )
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it as Ctrl-C does, state file removed
+    written = state.write(state.LocalRun(server.url, graph.url if graph else None, os.getpid()))
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
+        state.remove(os.getpid())
+        if written.exists():
+            print(f"{written} now names another make run: left in place", flush=True)
+        if graph:
+            graph.stop()
         if embedded:
             embedded.stop()
+
+
+def _graph_stand_in() -> GraphStandIn | None:
+    """The stand-in Graph API, started and made the app's WHATSAPP_GRAPH_URL unless one is set."""
+    if os.environ.get("WHATSAPP_GRAPH_URL", "").strip():
+        return None
+    from chalicelib.whatsapp import config as whatsapp_config
+    from local.graph_stand_in import GraphStandIn
+
+    token = whatsapp_config.whatsapp_secret("WHATSAPP_ACCESS_TOKEN").decode()
+    graph = GraphStandIn(access_token=token).start()
+    os.environ["WHATSAPP_GRAPH_URL"] = graph.url
+    whatsapp_config.reset()
+    return graph
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
 
 
 def _token(role: str, subject: str, phone: str | None = None) -> None:
@@ -87,9 +128,15 @@ def main() -> None:
     token.add_argument("role")
     token.add_argument("--subject", default=os.environ.get("USER", "local-operator"))
     token.add_argument("--phone", default=None, help="the resident's phone (ROLE=resident only)")
+    chat = commands.add_parser("chat")
+    chat.add_argument("--phone", default=None, help="the phone you type as (default 6285700000001)")
     args = parser.parse_args()
     if args.command == "serve":
         _serve(args.port)
+    elif args.command == "chat":
+        from local import chat as chat_client
+
+        chat_client.main(args.phone or chat_client.DEFAULT_PHONE)
     else:
         _token(args.role, args.subject, args.phone)
 

@@ -12,6 +12,7 @@ from pathlib import PurePosixPath
 MARKERS: dict[str, tuple[str, ...]] = {
     "unit": (),
     "routes": (),
+    "local": ("slow",),
     "imports": ("slow",),
     "whatsapp": ("slow",),
     "faults": ("slow",),

@@ -11,12 +11,11 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 from chalicelib.whatsapp import signature
-from local.background import BackgroundServer
+from local.graph_stand_in import GraphStandIn
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "whatsapp"
 APP_SECRET = b"test-app-secret"
@@ -84,37 +83,15 @@ class GraphCall:
         return str(self.body["text"]["body"])
 
 
-class StandInGraph(BackgroundServer):
-    """A real HTTP server on 127.0.0.1 answering like Graph's /{phone_number_id}/messages.
-    Records every call; `fail_next(n)` makes the next n calls fail."""
+class StandInGraph(GraphStandIn):
+    """`make run`'s stand-in Graph API (local/graph_stand_in.py), any bearer taken, that also
+    records every call; `fail_next(n)` makes the next n calls fail."""
 
     def __init__(self) -> None:
         self.calls: list[GraphCall] = []
         self._failures: deque[tuple[int, int]] = deque()
         self._changed = threading.Condition()
-        graph = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                status, answer = graph._answer(self.path, self.headers.get("Authorization"), raw)
-                data = json.dumps(answer).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        server.daemon_threads = True
-        super().__init__(server, name="stand-in-graph")
-
-    @property
-    def url(self) -> str:
-        return f"{self.base_url}/v23.0"
+        super().__init__(access_token=None)
 
     def fail_next(self, times: int, status: int = 500, code: int = 131000) -> None:
         with self._changed:
