@@ -62,6 +62,7 @@ class Settings:
     jwt_issuer: str
     stage: str
     max_days_ahead: int
+    import_writers: int = 16
 
     @property
     def tz(self) -> tzinfo:
@@ -127,6 +128,7 @@ def settings() -> Settings:
         jwt_issuer=_env("LOKET_JWT_ISSUER", "loket"),
         stage=_env("LOKET_STAGE", "local"),
         max_days_ahead=bounded_number("LOKET_MAX_DAYS_AHEAD", 366, 1, 3660),
+        import_writers=bounded_number("LOKET_IMPORT_WRITERS", 16, 1, 64),
     )
 
 
