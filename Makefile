@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
+DYNAMODB_PORT ?= 8001
 ROLE   ?= admin
 PHONE  ?=
 STAGE  ?=
@@ -10,7 +11,7 @@ MEASURE ?=
 # Template checkers whose pins clash with the dev venv's (see infra/requirements-checkov.txt).
 CHECKOV_VENV := .venv-checkov
 
-.PHONY: install run token chat check test lint typecheck test-unit test-integration clean package bench test-load \
+.PHONY: install run import token chat check test lint typecheck test-unit test-integration clean package bench test-load \
         preflight-test preflight-package
 
 # Every package of the dev venv, runtime included, at the version and hashes of requirements.lock.
@@ -42,7 +43,14 @@ node_modules/.installed: package.json package-lock.json
 install: $(VENV)/.installed node_modules/.installed $(CHECKOV_VENV)/.installed
 
 run: $(VENV)/.installed
-	@PORT=$(PORT) $(BIN)/python -m local serve
+	@PORT=$(PORT) DYNAMODB_PORT=$(DYNAMODB_PORT) $(BIN)/python -m local serve
+
+# A stage CSV into what `make run` serves (or AWS_ENDPOINT_URL_DYNAMODB): local/importing.py.
+# Stages are per NIK and service, not per site, so the import takes no SITE.
+import: $(VENV)/.installed
+	@test -n "$(FILE)" || { echo "usage: make import FILE=export.csv" >&2; exit 2; }
+	$(if $(SITE),$(error SITE: a stage import is not per site (stages are per NIK and service); drop SITE=))
+	@$(BIN)/python -m local import "$(FILE)"
 
 token: $(VENV)/.installed
 	@$(BIN)/python -m local token $(ROLE) $(if $(PHONE),--phone $(PHONE))

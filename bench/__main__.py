@@ -12,6 +12,7 @@ BENCHMARKS = {
     "cold-import": "bench.cold_import",
     "rush": "bench.rush",
     "powertools-import": "bench.powertools_import",
+    "stage-import": "bench.stage_import",
 }
 
 

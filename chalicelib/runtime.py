@@ -24,7 +24,7 @@ def store() -> DynamoStore:
         with _building:
             if _built is None:
                 config = settings()
-                bind(config.table_prefix, config.region, config.dynamodb_endpoint)
+                bind(config.table_prefix, config.region, config.dynamodb_endpoint, config.import_writers)
                 _built = DynamoStore()
     return _built
 

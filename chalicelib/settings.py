@@ -92,6 +92,7 @@ class Settings:
     jwt_issuer: str
     stage: str
     max_days_ahead: int
+    import_writers: int = 16
 
     def site_info(self, site: str) -> SiteInfo:
         """A configured site's name, address and hours (a code not in LOKET_SITES: its code)."""
@@ -190,6 +191,7 @@ def settings() -> Settings:
         jwt_issuer=_env("LOKET_JWT_ISSUER", "loket"),
         stage=_env("LOKET_STAGE", "local"),
         max_days_ahead=bounded_number("LOKET_MAX_DAYS_AHEAD", 366, 1, 3660),
+        import_writers=bounded_number("LOKET_IMPORT_WRITERS", 16, 1, 64),
     )
 
 

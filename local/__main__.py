@@ -1,5 +1,5 @@
 """`python -m local serve` (make run), `python -m local token ROLE` (make token) and
-`python -m local chat --phone DIGITS` (make chat)."""
+`python -m local chat --phone DIGITS` (make chat) and `python -m local import FILE` (make import)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import argparse
 import os
 import signal
 import sys
+from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
 
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from local.graph_stand_in import GraphStandIn
 
 
-def _serve(port: int) -> None:
+def _serve(port: int, dynamodb_port: int) -> None:
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "local")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "local")
     os.environ.setdefault("AWS_ACCOUNT_ID_ENDPOINT_MODE", "disabled")
@@ -24,7 +25,12 @@ def _serve(port: int) -> None:
     if not os.environ.get("AWS_ENDPOINT_URL_DYNAMODB"):
         from local.embedded_dynamodb import EmbeddedDynamoDB
 
-        embedded = EmbeddedDynamoDB().start()
+        try:  # on a fixed port, so that `make import` (another process) can write to it too
+            embedded = EmbeddedDynamoDB(port=dynamodb_port).start()
+        except OSError as error:
+            sys.exit(
+                f"127.0.0.1:{dynamodb_port} is taken ({error.strerror}): set DYNAMODB_PORT=<another> for make run"
+            )
         os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = embedded.endpoint
     graph = _graph_stand_in()
 
@@ -40,7 +46,8 @@ def _serve(port: int) -> None:
     demo = seed(store)
     server = HttpServer(app, port=port)
     config = settings()
-    backend = "embedded moto (linearizable)" if embedded else os.environ["AWS_ENDPOINT_URL_DYNAMODB"]
+    endpoint = os.environ["AWS_ENDPOINT_URL_DYNAMODB"]
+    backend = f"embedded moto on {endpoint} (linearizable)" if embedded else endpoint
     if graph:
         whatsapp = f"WhatsApp replies go to a stand-in Graph API at {graph.url} (kept in memory)"
     else:
@@ -59,13 +66,16 @@ def _serve(port: int) -> None:
                 f'  curl -s {server.url}/v1/tickets --json \'{{"nik": "3505124509909001"}}\'',
                 "Admin token:  make token ROLE=admin   (or staff, operator; ROLE=resident PHONE=6285700000001)",
                 "WhatsApp as a phone, in another terminal:  make chat PHONE=6285700000001",
+                f"Import stages:  make import FILE=local/sample-export.csv   (finds DynamoDB in {state.state_path().name})",
                 "Ctrl-C stops.",
             ]
         ),
         flush=True,
     )
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it as Ctrl-C does, state file removed
-    written = state.write(state.LocalRun(server.url, graph.url if graph else None, os.getpid()))
+    written = state.write(
+        state.LocalRun(server.url, graph.url if graph else None, os.getpid(), endpoint, config.table_prefix)
+    )
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -124,6 +134,14 @@ def main() -> None:
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve")
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    serve.add_argument(
+        "--dynamodb-port",
+        type=int,
+        default=int(os.environ.get("DYNAMODB_PORT") or "8001"),
+        help="embedded DynamoDB's",
+    )
+    stages = commands.add_parser("import", help="import a stage CSV into what `make run` serves")
+    stages.add_argument("file", type=Path)
     token = commands.add_parser("token")
     token.add_argument("role")
     token.add_argument("--subject", default=os.environ.get("USER", "local-operator"))
@@ -132,11 +150,15 @@ def main() -> None:
     chat.add_argument("--phone", default=None, help="the phone you type as (default 6285700000001)")
     args = parser.parse_args()
     if args.command == "serve":
-        _serve(args.port)
+        _serve(args.port, args.dynamodb_port)
     elif args.command == "chat":
         from local import chat as chat_client
 
         chat_client.main(args.phone or chat_client.DEFAULT_PHONE)
+    elif args.command == "import":
+        from local.importing import main as import_main
+
+        sys.exit(import_main(args.file, sys.stdout))
     else:
         _token(args.role, args.subject, args.phone)
 

@@ -1,4 +1,4 @@
-"""Where a running `make run` is, for `make chat`: a small JSON file (`.loket-local.json` in the
+"""Where a running `make run` is, for `make chat` and `make import`: a small JSON file (`.loket-local.json` in the
 repository's root, or the path in LOKET_LOCAL_STATE), written once the servers listen and
 removed when `make run` stops. It holds URLs on 127.0.0.1 and a process id, never a secret."""
 
@@ -18,6 +18,8 @@ class LocalRun:
     loket_url: str  # e.g. http://127.0.0.1:8000
     graph_url: str | None  # the stand-in Graph API's base URL; None: replies go to WHATSAPP_GRAPH_URL
     pid: int
+    dynamodb_url: str  # the DynamoDB it serves over (the embedded one on 127.0.0.1, or the configured one)
+    table_prefix: str
 
 
 def state_path() -> Path:
@@ -36,7 +38,13 @@ def read() -> LocalRun | None:
     """The run the file describes; None when there is none (or the file is not one of ours)."""
     try:
         loaded = json.loads(state_path().read_text())
-        run = LocalRun(str(loaded["loket_url"]), loaded["graph_url"], int(loaded["pid"]))
+        run = LocalRun(
+            str(loaded["loket_url"]),
+            loaded["graph_url"],
+            int(loaded["pid"]),
+            str(loaded["dynamodb_url"]),
+            str(loaded["table_prefix"]),
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return run if run.graph_url is None or isinstance(run.graph_url, str) else None

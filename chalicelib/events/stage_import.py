@@ -26,7 +26,7 @@ def handle(event: dict[str, Any], context: Any = None) -> list[dict[str, Any]]:
     from dataclasses import asdict
 
     from chalicelib import runtime
-    from chalicelib.settings import HashPurpose, hash_key
+    from chalicelib.settings import HashPurpose, hash_key, settings
 
     summaries: list[Summary] = []
     for record in event.get("Records") or []:
@@ -44,6 +44,7 @@ def handle(event: dict[str, Any], context: Any = None) -> list[dict[str, Any]]:
                 key,
                 runtime.now(),
                 _out_of_time(context),
+                settings().import_writers,
             )
         )
     return [asdict(s) for s in summaries]

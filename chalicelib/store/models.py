@@ -16,6 +16,7 @@ class _Meta:
     connect_timeout_seconds = 2
     read_timeout_seconds = 5
     max_retry_attempts = 2
+    max_pool_connections = 10  # botocore's default; `bind` raises it to the import's writers
 
 
 class ApplicationRecord(Model):
@@ -133,17 +134,21 @@ MODELS: dict[str, type[Model]] = {
 }
 
 
-def bind(table_prefix: str, region: str, host: str | None) -> None:
+def bind(table_prefix: str, region: str, host: str | None, threads: int = 0) -> None:
     """Point every model at its table on the given endpoint, sharing one connection.
 
     PynamoDB gives each model its own connection, and so its own botocore session and
-    client (~100 ms each at cold start); one shared connection serves every table.
+    client (~100 ms each at cold start); one shared connection serves every table. The
+    client is thread-safe; its pool of HTTP connections holds at least `threads` (the
+    import's writers), so that no thread reconnects per call (urllib3 would drop the
+    connections beyond its pool, 10 by default).
     """
     shared: Connection | None = None
     for kind, model in MODELS.items():
         model.Meta.table_name = f"{table_prefix}-{kind}"
         model.Meta.region = region
         model.Meta.host = host
+        model.Meta.max_pool_connections = max(model.Meta.max_pool_connections, threads)
         model._connection = None
         table = model._get_connection()
         if shared is None:

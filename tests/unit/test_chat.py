@@ -40,7 +40,17 @@ def test_with_a_state_file_left_by_a_make_run_that_ended_make_chat_says_nothing_
     with socket.socket() as bound:  # bound, never listening: connections to it are refused
         bound.bind(("127.0.0.1", 0))
         url = f"http://127.0.0.1:{bound.getsockname()[1]}"
-        state_file.write_text(json.dumps({"loket_url": url, "graph_url": url + "/v23.0", "pid": 1}))
+        state_file.write_text(
+            json.dumps(
+                {
+                    "loket_url": url,
+                    "graph_url": url + "/v23.0",
+                    "pid": 1,
+                    "dynamodb_url": url,
+                    "table_prefix": "loket",
+                }
+            )
+        )
 
         message = _exit_message()
 

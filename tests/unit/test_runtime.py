@@ -17,9 +17,9 @@ def test_the_store_is_built_once_when_the_first_requests_arrive_together(
     binds: list[str] = []
     real_bind = models.bind
 
-    def counting_bind(prefix: str, region: str, host: str | None) -> None:
+    def counting_bind(prefix: str, region: str, host: str | None, threads: int = 0) -> None:
         binds.append(prefix)
-        real_bind(prefix, region, host)
+        real_bind(prefix, region, host, threads)
 
     monkeypatch.setattr(runtime, "bind", counting_bind)
     threads = 32
