@@ -53,7 +53,8 @@ def test_two_thousand_residents_at_once_over_http_all_get_an_answer_and_exactly_
     assert numbers == list(range(1, QUOTA + 1))
     # Each answer went to the resident who asked: their own masked NIK, today, the default site.
     for reply in (r for r in replies if r.status == 201):
-        ticket = reply.body["ticket"]
+        ticket = dict(reply.body["ticket"])
+        assert ticket.pop("site_info")["code"] == SITE  # where to go, beside the ticket
         expected = {"site": SITE, "service_day": "2026-11-23", "nik": "*" * 12 + reply.nik[-4:]}
         assert ticket == {**expected, "number": ticket["number"]}
     counter = stored_counter(SITE, MONDAY_0800_WIB.date())
