@@ -4,65 +4,28 @@ through the state file, with a pipe (plain progress lines) and a terminal (a pro
 
 from __future__ import annotations
 
-import json
 import os
 import pty
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
 
+from tests.support.local_run import local_env, running_make_run
+
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "local" / "sample-export.csv"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[dict[str, str], str]]:
-    """`make run`'s server, its environment (the state file's place) and its URL."""
-    state = tmp_path / "state.json"
-    env = {**os.environ, "LOKET_LOCAL_STATE": str(state)}
-    env.pop("AWS_ENDPOINT_URL_DYNAMODB", None)
-    log = (tmp_path / "serve.log").open("wb")
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "local",
-            "serve",
-            "--port",
-            str(_free_port()),
-            "--dynamodb-port",
-            str(_free_port()),
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 60
-    while not state.exists():
-        if server.poll() is not None or time.monotonic() > deadline:
-            server.kill()
-            pytest.fail(f"make run did not start: {(tmp_path / 'serve.log').read_text()[-2000:]}")
-        time.sleep(0.05)
-    try:
-        yield env, json.loads(state.read_text())["loket_url"]
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
-    assert not state.exists()  # make run removes its state file when it stops
+    """`make run`'s server, the environment of a terminal beside it, and its URL."""
+    with running_make_run(tmp_path) as run:
+        yield local_env(run.state_file), run.loket_url
+    assert not run.state_file.exists()  # make run removes its state file when it stops
 
 
 def _status(api: str, nik: str) -> dict[str, str]:

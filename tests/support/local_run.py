@@ -62,12 +62,13 @@ class MakeRun:
 
 @contextmanager
 def running_make_run(scratch: Path, **env: str) -> Iterator[MakeRun]:
-    """`python -m local serve --port 0` until its state file names it, stopped after."""
+    """`python -m local serve` on free ports until its state file names it, stopped after."""
     state_file = scratch / "loket-local.json"
     log = scratch / "make-run.log"
     with log.open("wb") as sink:
         process = subprocess.Popen(
-            [sys.executable, "-m", "local", "serve", "--port", "0"],
+            # Free ports for both, so a developer's own `make run` (8000, 8001) is never in the way.
+            [sys.executable, "-m", "local", "serve", "--port", "0", "--dynamodb-port", "0"],
             stdout=sink,
             stderr=subprocess.STDOUT,
             cwd=ROOT,
