@@ -78,11 +78,14 @@ def office_number() -> str:
         if "AWS_LAMBDA_FUNCTION_NAME" in os.environ:
             raise SettingsError("WHATSAPP_OFFICE_NUMBER is not configured (the office's WhatsApp number)")
         return DEV_OFFICE_NUMBER
-    if not (number.isascii() and number.isdigit() and 8 <= len(number) <= 15 and number[0] != "0"):
+    from chalicelib.core.phone import InvalidPhone, parse_phone
+
+    try:
+        return parse_phone(number).digits
+    except InvalidPhone:
         raise SettingsError(
             "WHATSAPP_OFFICE_NUMBER must be 8 to 15 digits in international form, like 6235..."
-        )
-    return number
+        ) from None
 
 
 def whatsapp_secret(name: str) -> bytes:
