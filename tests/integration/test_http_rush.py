@@ -47,12 +47,17 @@ def test_two_thousand_residents_at_once_over_http_all_get_an_answer_and_exactly_
     replies = [t.result for t in all_at_once(niks, lambda n: ask_for_a_ticket(http_server.url, n))]
 
     assert [r.nik for r in replies if r.status is None] == []  # zero connection errors
-    assert Counter(r.status for r in replies) == {201: QUOTA, 409: RESIDENTS - QUOTA}
+    # A 200 is a grant too: the store's client retries a write whose answer was lost (the
+    # emulator, 64 calls deep, took longer than the 5 s read timeout), and the retry finds
+    # the holder already in the counter. The resident gets the same ticket either way.
+    granted = [r for r in replies if r.status in (200, 201)]
+    statuses = Counter(r.status for r in replies)
+    assert (len(granted), statuses[409]) == (QUOTA, RESIDENTS - QUOTA), statuses
     assert {r.body["error"]["code"] for r in replies if r.status == 409} == {"quota_exhausted"}
-    numbers = sorted(r.body["ticket"]["number"] for r in replies if r.status == 201)
+    numbers = sorted(r.body["ticket"]["number"] for r in granted)
     assert numbers == list(range(1, QUOTA + 1))
     # Each answer went to the resident who asked: their own masked NIK, today, the default site.
-    for reply in (r for r in replies if r.status == 201):
+    for reply in granted:
         ticket = dict(reply.body["ticket"])
         assert ticket.pop("site_info")["code"] == SITE  # where to go, beside the ticket
         expected = {"site": SITE, "service_day": "2026-11-23", "nik": "*" * 12 + reply.nik[-4:]}
