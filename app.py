@@ -1,6 +1,6 @@
 """loket: the whole surface of the service on one screen. See README.md and openapi.yaml."""
 
-from chalice.app import AuthRequest, AuthResponse, Cron, Response
+from chalice.app import AuthRequest, AuthResponse, Cron, Rate, Response
 
 from chalicelib.http import handlers
 from chalicelib.http.edge import Edge, LoketChalice, answer_other_methods, authorize
@@ -114,6 +114,13 @@ def admin_audit() -> Response:
 @app.schedule(Cron(0, 17, "*", "*", "?", "*"), name="rollover")
 def rollover(event: object) -> dict[str, object]:
     from chalicelib.events.rollover import handle
+
+    return handle(event)
+
+
+@app.schedule(Rate(5, unit=Rate.MINUTES), name="repair")
+def repair(event: object) -> dict[str, int]:
+    from chalicelib.events.repair import handle
 
     return handle(event)
 

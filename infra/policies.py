@@ -68,6 +68,17 @@ GRANTS: dict[str, Grants] = {
         tables=[("sites", ["GetItem"]), ("day-counters", ["UpdateItem"])],
         queues=[("ReportFailedEvents", "FailedEventsQueue", ["SendMessage"])],
     ),
+    # What the ticket sequences' finishing writes need (services/repair.py), and to read a
+    # day's counter, tickets by number and the holds of counted places.
+    "repair": Grants(
+        tables=[
+            ("day-counters", ["GetItem", "Query", "UpdateItem"]),
+            ("holds", ["DeleteItem", "GetItem"]),
+            ("slots", ["UpdateItem"]),
+            ("tickets", ["PutItem", "Query"]),
+        ],
+        queues=[("ReportFailedEvents", "FailedEventsQueue", ["SendMessage"])],
+    ),
     "stage_import": Grants(
         tables=[("applications", ["PutItem"]), ("audit", ["PutItem"])],
         import_objects=[
@@ -121,7 +132,10 @@ def policy(stage: str, function: str, environment: Mapping[str, str]) -> Policy:
         indexes = MODELS[kind]._get_schema()["global_secondary_indexes"]
         if "Query" in actions and indexes:
             # A query of an index is authorized on the index's own ARN, each named.
-            table = [_arn_of(logical), *(_sub(f"${{{logical}.Arn}}/index/{i['index_name']}") for i in indexes)]
+            table = [
+                _arn_of(logical),
+                *(_sub(f"${{{logical}.Arn}}/index/{i['index_name']}") for i in indexes),
+            ]
         statements.append(_statement(sid, "dynamodb", actions, table))
     for sid, pattern, actions in grants.import_objects:
         bucket = f"loket-{stage}-imports-${{AWS::AccountId}}"

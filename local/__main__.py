@@ -40,11 +40,13 @@ def _serve(port: int, dynamodb_port: int) -> None:
     from chalicelib.store.models import create_missing_tables
     from local.demo import seed
     from local.http_server import HttpServer
+    from local.schedules import repair_every_minute
 
     store = runtime.store()
     create_missing_tables()
     demo = seed(store)
     server = HttpServer(app, port=port)
+    schedules = repair_every_minute()
     config = settings()
     endpoint = os.environ["AWS_ENDPOINT_URL_DYNAMODB"]
     backend = f"embedded moto on {endpoint} (linearizable)" if embedded else endpoint
@@ -81,6 +83,7 @@ def _serve(port: int, dynamodb_port: int) -> None:
     except KeyboardInterrupt:
         pass
     finally:
+        schedules.stop()
         state.remove(os.getpid())
         if written.exists():
             print(f"{written} now names another make run: left in place", flush=True)

@@ -15,7 +15,7 @@ NIK, whatever day it asks, and a place a dead take counted is finished by the re
 A cancel moves the ticket to `cancelled` first, then gives the place back (conditional on
 the holder's entry naming its number: once, whatever the retries), then frees the slot and
 the hold. A cancel that died half way is finished by its retry, by the NIK's next take, or by
-the repair.
+the repair (`repair.py`).
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def take(
     for _ in range(_ATTEMPTS):
         in_the_way = store.claim_hold(claim, today)
         if in_the_way is None:
-            return _finish_take(store, settings, claim, now)
+            return finish_take(store, settings, claim, now)
         settled = _settle(store, settings, in_the_way, day, today, now)
         if settled is not None:
             return settled
@@ -100,7 +100,7 @@ def _settle(
     ticket this NIK is taking right now), an error, or None once the hold is out of the way."""
     ticket = store.ticket(hold.code)
     if ticket is not None and ticket.state == "cancelled":
-        _finish_cancel(store, ticket)
+        finish_cancel(store, ticket)
         return None
     if ticket is not None:
         if ticket.service_day == day:
@@ -110,17 +110,25 @@ def _settle(
         store.release_hold(hold.site, hold.nik_holder_key, hold.code)  # served, no-show: done
         return None
     if hold.service_day == day:  # a twin, or a take that died: finish it, under its code
-        return _finish_take(store, settings, hold, now)
+        return finish_take(store, settings, hold, now)
     if _ms(now) - hold.claimed_ms < STALE.total_seconds() * 1000:
         raise Unavailable("this NIK is taking a ticket for another day right now")
-    with suppress(QuotaExhausted, Closed, InvalidDay, PhoneLimit):
-        _finish_take(store, settings, hold, now)  # a dead take: its ticket, or undone
+    with suppress(QuotaExhausted, Closed, InvalidDay):
+        finish_take(store, settings, hold, now, with_slot=False)  # a dead take: its ticket, or undone
     return None
 
 
-def _finish_take(store: Booking, settings: Settings, hold: Hold, now: datetime) -> Taken:
-    """Steps 2 to 4 for a hold that is in place; idempotent under the hold's code."""
-    _take_slot(store, settings, hold, now)
+def finish_take(
+    store: Booking, settings: Settings, hold: Hold, now: datetime, *, with_slot: bool = True
+) -> Taken:
+    """Steps 2 to 4 for a hold that is in place; idempotent under the hold's code (a twin,
+    a retry, the next take of the NIK and the repair all finish a take through here).
+
+    A dead take is finished `with_slot=False`: its slot was taken before it died, and may
+    since have been freed as spent (no ticket 2 minutes on); asking the cap again could
+    strand a place it had already counted."""
+    if with_slot:
+        _take_slot(store, settings, hold, now)
     outcome = _take_place(store, settings, hold, now)
     if isinstance(outcome, AlreadyHolds):
         earlier = _earlier_ticket(store, hold, outcome.number)
@@ -253,11 +261,12 @@ def cancel(store: Booking, settings: Settings, code: str, now: datetime) -> Tick
         if moved is None or moved.state != "cancelled":
             raise NotCancellable()
         ticket = moved
-    _finish_cancel(store, ticket)
+    finish_cancel(store, ticket)
     return ticket
 
 
-def _finish_cancel(store: Booking, ticket: Ticket) -> None:
+def finish_cancel(store: Booking, ticket: Ticket) -> None:
+    """The cancel's writes after the ticket's: place, slot, hold; each once, whoever runs it."""
     store.release_place(ticket.site, ticket.service_day, ticket.nik_holder_key, ticket.number, ticket.pool)
     if ticket.holder.kind == "phone" and ticket.holder.key:
         store.release_slot(f"phone#{ticket.holder.key}", ticket.code)

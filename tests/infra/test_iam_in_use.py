@@ -71,6 +71,38 @@ def test_the_rollover_uses_exactly_what_its_policy_grants(
     assert _used_on_tables(calls) == grants_of(template, role_of(template, "Rollover"))
 
 
+def test_the_repair_uses_exactly_what_its_policy_grants(
+    templates: dict[str, Template], calls: Calls, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A take that died after the counter's write, and a cancel that died after the ticket's:
+    the repair finishes both, through every call it can make."""
+    from datetime import date, timedelta
+
+    from chalicelib.core.nik import parse_nik
+    from chalicelib.core.tickets import Holder
+    from chalicelib.events import repair
+    from chalicelib.services import tickets
+    from chalicelib.settings import HashPurpose, hash_key, settings
+
+    store, config, key = runtime.store(), settings(), hash_key(HashPurpose.NIK)
+    day = date(2026, 11, 27)
+    phone = Holder("phone", "phone-hash")
+    cancelled = tickets.take(
+        store, config, "kab-blitar", day, parse_nik("3505121708850001"), phone, WEDNESDAY_MORNING, key
+    )
+    store.change_ticket_state(cancelled.ticket.code, ("booked",), "cancelled", WEDNESDAY_MORNING)
+    dead = parse_nik("3505121708850002")
+    with monkeypatch.context() as dying:
+        dying.setattr(store, "put_ticket", lambda ticket: (_ for _ in ()).throw(RuntimeError("died")))
+        with pytest.raises(RuntimeError):
+            tickets.take(store, config, "kab-blitar", day, dead, phone, WEDNESDAY_MORNING, key)
+    monkeypatch.setattr(runtime, "now", lambda: WEDNESDAY_MORNING + timedelta(minutes=5))
+    calls.clear()
+    assert repair.handle({}) == {"takes_finished": 1, "cancels_finished": 1, "orphans": 0}
+    template = templates["prod"]
+    assert _used_on_tables(calls) == grants_of(template, role_of(template, "Repair"))
+
+
 def test_the_api_uses_exactly_what_its_policy_grants_on_the_residents_and_admin_tables(
     templates: dict[str, Template], calls: Calls, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -231,6 +231,7 @@ def test_every_log_group_expires_after_the_days_the_readme_states(
         "ApiHandlerLogGroup": days,
         "BearerLogGroup": days,
         "RolloverLogGroup": days,
+        "RepairLogGroup": days,
         "StageImportLogGroup": days,
         "WhatsappRepliesLogGroup": days,
         "ApiAccessLogs": days,
