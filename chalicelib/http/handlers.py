@@ -361,6 +361,8 @@ def _counter(counter: DayCounter, lang: Language) -> dict[str, Any]:
         "issued": counter.issued,
         "remaining": counter.remaining,
         "state": counter.state,
+        "held_for_door": counter.held_for_door,
+        "cancelled": counter.cancelled,
     }
 
 

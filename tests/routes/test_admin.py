@@ -99,6 +99,8 @@ class TestAdminQuota:
             "issued": 1,
             "remaining": 399,
             "state": "open",
+            "held_for_door": 0,
+            "cancelled": 0,
             "default_quota": 400,
         }
 

@@ -94,6 +94,8 @@ class TestQuota:
             "issued": 0,
             "remaining": 400,
             "state": "open",
+            "held_for_door": 0,
+            "cancelled": 0,
         }
 
     def test_a_saturday_is_closed_by_the_weekly_pattern(self, api: Api) -> None:
