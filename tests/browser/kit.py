@@ -16,6 +16,7 @@ import pytest
 import requests
 from playwright.sync_api import Page, expect
 
+from chalicelib.http.auth import Role
 from tests.support.browser import Loket
 from tests.support.whatsapp import signed, text_webhook
 
@@ -38,6 +39,12 @@ def in_indonesian(day: str) -> str:
     """`2026-12-04` as the page writes it: `Jumat, 4 Desember 2026`."""
     d = date.fromisoformat(day)
     return f"{INDONESIAN_DAYS[d.weekday()]}, {d.day} {INDONESIAN_MONTHS[d.month - 1]} {d.year}"
+
+
+def in_english(day: str) -> str:
+    """`2026-12-04` as the page writes it in English: `Friday, 4 December 2026`."""
+    d = date.fromisoformat(day)
+    return f"{d:%A}, {d.day} {d:%B} {d.year}"
 
 
 def send_from_whatsapp(loket: Loket, text: str, wa_id: str = PHONE_NUMBER) -> None:
@@ -64,12 +71,12 @@ def phone_subject(phone: str) -> str:
     return hmac.new(purpose_key, phone.encode(), hashlib.sha256).hexdigest()
 
 
-def bearer(role: str, subject: str) -> dict[str, str]:
+def bearer(role: Role, subject: str) -> dict[str, str]:
     from chalicelib.http.auth import mint
     from chalicelib.settings import secret, settings
 
     config = settings()
-    token = mint(role, subject, secret("LOKET_JWT_SECRET"), config.jwt_issuer, config.jwt_audience)  # type: ignore[arg-type]
+    token = mint(role, subject, secret("LOKET_JWT_SECRET"), config.jwt_issuer, config.jwt_audience)
     return {"Authorization": f"Bearer {token}"}
 
 
