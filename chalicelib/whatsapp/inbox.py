@@ -181,7 +181,7 @@ def answer(store: Store, message: InboundText, now: datetime) -> str | None:
     try:
         if isinstance(command, (AskVerification, BadVerification)):
             return _verify(store, command, message, now)
-        return _run(store, command, now)
+        return _run(store, command, message, now)
     except Unavailable:
         raise
     except Exception as error:  # a bug must not leave the resident without an answer, or loop
@@ -233,7 +233,7 @@ def _verify(
     return replies.verification_refused()
 
 
-def _run(store: Store, command: Command, now: datetime) -> str:
+def _run(store: Store, command: Command, message: InboundText, now: datetime) -> str:
     config = settings()
     key = hash_key(HashPurpose.NIK)
     today = service_day(now, config.tz)
@@ -245,11 +245,15 @@ def _run(store: Store, command: Command, now: datetime) -> str:
             return replies.status_not_found(command.nik)
         return replies.status(command.nik, applications, config.tz)
     if isinstance(command, AskTicket):
+        from chalicelib.core.phone import parse_phone
+        from chalicelib.core.tickets import Holder
+
+        phone = parse_phone(message.wa_id).keyed_hash(hash_key(HashPurpose.PHONE))
         try:
-            number, granted = tickets.take_ticket(store, config, site, today, command.nik, key)
+            taken = tickets.take(store, config, site, today, command.nik, Holder("phone", phone), now, key)
         except (QuotaExhausted, Closed) as refused:
             return replies.ticket_refused(refused.code, site, today)
-        return replies.ticket(command.nik, site, today, number, granted)
+        return replies.ticket(command.nik, site, today, taken.ticket.number, taken.created)
     if isinstance(command, AskQuota):
         return replies.quota(days.day_counter(store, config, site, today))
     if isinstance(command, BadNik):
