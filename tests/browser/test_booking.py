@@ -17,7 +17,7 @@ import pytest
 import requests
 from playwright.sync_api import Page, Route, expect
 
-from tests.browser.kit import (
+from tests.support.booking import (
     CODE,
     PHONE_NUMBER,
     days_ahead,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import Route, expect
 
-from tests.browser.kit import CODE, decode_qr
+from tests.support.booking import CODE, decode_qr
 from tests.support.browser import Loket, Watched
 
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"

@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 from chalicelib.core.applications import Stage
 from chalicelib.core.messages import NEXT_STEPS, STAGE_LABELS
 from chalicelib.http.errors import MESSAGES as ERRORS
-from tests.browser.kit import (
+from tests.support.booking import (
     PHONE_NUMBER,
     days_ahead,
     in_english,

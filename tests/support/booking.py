@@ -1,5 +1,5 @@
-"""What the booking tests share: a phone verified through a signed webhook as Meta sends it,
-a resident token worked out from the contract, the admin's quota, and the QR decoder."""
+"""What the browser tier's booking tests share: a phone verified through a signed webhook as
+Meta sends it, a resident token worked out from the contract, the admin's quota, the QR decoder."""
 
 from __future__ import annotations
 
