@@ -4,7 +4,7 @@ Without this, a missing tool shows minutes later, deep in a tier: Chromium in te
 valgrind and a Python 3.12 in tests/infra. Standard library only: it runs with the system
 Python, before `.venv` exists.
 
-    python3 -m infra.preflight test      # Chromium, valgrind, Python 3.12, npm
+    python3 -m infra.preflight test      # Chromium, valgrind, zbarimg, Python 3.12, npm
     python3 -m infra.preflight package   # Python 3.12
 """
 
@@ -82,6 +82,9 @@ def missing_for_test(env: Mapping[str, str] = os.environ) -> list[Missing]:
     if shutil.which("valgrind", path=env.get("PATH")) is None:
         what = "valgrind, for tests/infra (they count the packaged app's import in instructions)"
         missing.append(Missing(what, f"{apt} valgrind", "valgrind"))
+    if shutil.which("zbarimg", path=env.get("PATH")) is None:
+        what = "zbarimg, for tests/browser (it reads the page's QR codes back)"
+        missing.append(Missing(what, f"{apt} zbar-tools", "zbar-tools"))
     if shutil.which("npm", path=env.get("PATH")) is None:
         what = "Node.js and npm, for dynalite (the second DynamoDB emulator)"
         missing.append(Missing(what, f"{apt} nodejs npm", "nodejs npm"))

@@ -15,12 +15,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Playwright, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Playwright, ViewportSize, sync_playwright
 
 from chalicelib import runtime, settings
 from tests.support.browser import CHROMIUM, CHROMIUM_FLAGS, EVERY_WEEKDAY, PHONE, Loket, Watched
+from tests.support.whatsapp import ACCESS_TOKEN, APP_SECRET, VERIFY_TOKEN, StandInGraph
 
 REGION = "ap-southeast-3"
+NARROW: ViewportSize = {"width": 360, "height": 640}
 
 
 # Module-scoped, not session-scoped: Playwright's sync API keeps an event loop of its own alive
@@ -79,8 +81,17 @@ def tables() -> Iterator[Tables]:
 
 
 @pytest.fixture
-def loket(tables: Tables, monkeypatch: pytest.MonkeyPatch) -> Iterator[Loket]:
-    """A fresh service per test: empty tables, the demo data, an HTTP server on 127.0.0.1.
+def graph() -> Iterator[StandInGraph]:
+    """Meta's Graph API as `make run` stands it in: the replies loket sends a verified phone."""
+    server = StandInGraph().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def loket(tables: Tables, graph: StandInGraph, monkeypatch: pytest.MonkeyPatch) -> Iterator[Loket]:
+    """A fresh service per test: empty tables, the demo data, an HTTP server on 127.0.0.1,
+    its WhatsApp webhook taking messages signed with the test app secret.
 
     Every weekday is open, so the ticket flow runs on any day; the clock is pinned to the
     instant the fixture starts, so a test that crosses midnight WIB still sees one service day.
@@ -88,9 +99,17 @@ def loket(tables: Tables, monkeypatch: pytest.MonkeyPatch) -> Iterator[Loket]:
     from app import app
     from chalicelib.core.service_day import service_day
     from chalicelib.store.models import MODELS
+    from chalicelib.whatsapp import config as whatsapp_config
+    from chalicelib.whatsapp import outbox
     from local.demo import seed
     from local.http_server import HttpServer
 
+    monkeypatch.setenv("WHATSAPP_APP_SECRET", APP_SECRET.decode())
+    monkeypatch.setenv("WHATSAPP_VERIFY_TOKEN", VERIFY_TOKEN)
+    monkeypatch.setenv("WHATSAPP_ACCESS_TOKEN", ACCESS_TOKEN)
+    monkeypatch.setenv("WHATSAPP_GRAPH_URL", graph.url)
+    monkeypatch.delenv("WHATSAPP_REPLY_QUEUE_URL", raising=False)
+    whatsapp_config.reset()
     monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", tables.endpoint)
     monkeypatch.setenv("AWS_REGION", REGION)
     monkeypatch.setenv("LOKET_TABLE_PREFIX", tables.prefix)
@@ -110,15 +129,15 @@ def loket(tables: Tables, monkeypatch: pytest.MonkeyPatch) -> Iterator[Loket]:
         yield Loket(url=server.url, today=service_day(started, settings.settings().tz).isoformat())
     finally:
         server.stop()
+        outbox.use_dispatcher(None)  # no drain thread may outlive the endpoint it talks to
+        whatsapp_config.reset()
         settings.reset()
         runtime.reset()
 
 
-@pytest.fixture
-def watched(browser: Browser) -> Iterator[Watched]:
-    """A new, empty browser context (no storage, no cache) on a phone-sized screen."""
+def _watch(browser: Browser, viewport: ViewportSize) -> Iterator[Watched]:
     context = browser.new_context(
-        viewport=PHONE, locale="id-ID", timezone_id="Asia/Jakarta", service_workers="block"
+        viewport=viewport, locale="id-ID", timezone_id="Asia/Jakarta", service_workers="block"
     )
     context.set_default_timeout(10_000)
     page = context.new_page()
@@ -134,3 +153,15 @@ def watched(browser: Browser) -> Iterator[Watched]:
     yield seen
     context.close()
     assert seen.problems == [], "the page broke in the browser"
+
+
+@pytest.fixture
+def watched(browser: Browser) -> Iterator[Watched]:
+    """A new, empty browser context (no storage, no cache) on a phone-sized screen."""
+    yield from _watch(browser, PHONE)
+
+
+@pytest.fixture
+def narrow(browser: Browser) -> Iterator[Watched]:
+    """The same on the narrowest phone screen the page is made for: 360 px wide."""
+    yield from _watch(browser, NARROW)

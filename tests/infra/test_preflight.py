@@ -1,5 +1,5 @@
 """`make test` and `make package` stop at once, with one message saying what to install and how,
-when Chromium, valgrind, npm or a Python 3.12 is missing (infra/preflight.py)."""
+when Chromium, valgrind, zbarimg, npm or a Python 3.12 is missing (infra/preflight.py)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from infra.template import LAMBDA_RUNTIME
 TOOLS = {
     "chromium": ("Chromium", "apt-get install -y chromium"),
     "valgrind": ("valgrind", "apt-get install -y valgrind"),
+    "zbarimg": ("zbarimg", "apt-get install -y zbar-tools"),
     "npm": ("npm", "apt-get install -y nodejs npm"),
     "python3.12": ("Python 3.12", "uv python install 3.12"),
 }
