@@ -97,6 +97,7 @@ class Settings:
     booking_days_ahead: int = 14
     tickets_per_phone: int = 4
     tickets_per_operator: int = 40
+    minutes_per_resident: float = 6.0  # the wait estimate's start, before the day's own services
 
     def site_info(self, site: str) -> SiteInfo:
         """A configured site's name, address and hours (a code not in LOKET_SITES: its code)."""
@@ -200,6 +201,7 @@ def settings() -> Settings:
         booking_days_ahead=bounded_number("LOKET_BOOKING_DAYS_AHEAD", 14, 0, 92),
         tickets_per_phone=bounded_number("LOKET_TICKETS_PER_PHONE", 4, 1, 50),
         tickets_per_operator=bounded_number("LOKET_TICKETS_PER_OPERATOR", 40, 1, 1000),
+        minutes_per_resident=bounded_number("LOKET_MINUTES_PER_RESIDENT", 6.0, 0.5, 120.0),
     )
 
 

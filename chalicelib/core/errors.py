@@ -131,6 +131,18 @@ ERROR_CODES: dict[str, ErrorCode] = {
             en="This ticket can no longer be cancelled (checked in, called, served, or its day is over).",
         ),
         ErrorCode(
+            "wrong_day",
+            409,
+            id="Nomor antrean ini bukan untuk hari ini. Silakan datang pada hari yang tertera.",
+            en="This ticket is not for today. Please come on the day it is for.",
+        ),
+        ErrorCode(
+            "queue_empty",
+            409,
+            id="Tidak ada warga yang menunggu untuk dipanggil.",
+            en="Nobody is waiting to be called.",
+        ),
+        ErrorCode(
             "payload_too_large",
             413,
             id="Permintaan terlalu besar (maksimal {max_body_kib} KiB).",
@@ -249,6 +261,21 @@ class HoldsOtherDay(LoketError):
 
     def fields(self) -> dict[str, Any]:
         return {"service_day": self.service_day.isoformat()}
+
+
+class WrongDay(LoketError):
+    code = "wrong_day"
+
+    def __init__(self, service_day: date) -> None:
+        super().__init__()
+        self.service_day = service_day
+
+    def fields(self) -> dict[str, Any]:
+        return {"service_day": self.service_day.isoformat()}
+
+
+class QueueEmpty(LoketError):
+    code = "queue_empty"
 
 
 class PhoneLimit(LoketError):

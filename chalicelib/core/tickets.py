@@ -17,6 +17,15 @@ UPCOMING: frozenset[TicketState] = frozenset({"booked", "checked_in", "called"})
 """States that hold the NIK's place (one upcoming ticket per NIK) and a phone's slot: a
 resident called to a desk is still being served, so `called` counts with them."""
 
+STAMPED: dict[TicketState, str] = {
+    "cancelled": "cancelled_at",
+    "checked_in": "checked_in_at",
+    "called": "called_at",
+    "served": "done_at",
+    "no_show": "done_at",
+}
+"""The instant each state records when a ticket enters it (the report's times)."""
+
 Pool = Literal["public", "door"]
 """Where a place comes from: the day's public part, or `held_for_door` (staff, operators)."""
 
@@ -72,6 +81,10 @@ class Ticket:
     pool: Pool
     booked_at: datetime
     cancelled_at: datetime | None = None
+    checked_in_at: datetime | None = None
+    called_at: datetime | None = None
+    done_at: datetime | None = None  # served, or marked a no-show
+    desk: int | None = None  # the desk that called it last
 
     @property
     def nik_masked(self) -> str:

@@ -196,22 +196,29 @@ def _take_place(store: Booking, settings: Settings, hold: Hold, now: datetime) -
     pools: tuple[Pool, ...] = ("door", "public") if hold.holder.is_staff else ("public",)
     for _ in range(_ATTEMPTS):
         refused: DayCounter | None = None
+        changed = False
         for pool in pools:
             outcome = store.take_ticket(hold.site, hold.service_day, hold.nik_holder_key, pool)
             if isinstance(outcome, (Granted, AlreadyHolds)):
                 return outcome
             if isinstance(outcome, Unprepared):
+                prepare_day(store, settings, hold.site, hold.service_day)
+                changed = True
                 break
             assert isinstance(outcome, Refused)
+            room = outcome.counter.door_remaining if pool == "door" else outcome.counter.remaining
+            if room > 0:  # the counter changed between the refusal and the read after it
+                changed = True  # (it was created, or its quota raised, by someone else)
+                break
             refused = outcome.counter
-        else:
-            assert refused is not None
-            _undo(store, settings, hold)
-            today = service_day(now, settings.tz)
-            if refused.quota == 0:
-                raise Closed() if hold.service_day == today else InvalidDay()
-            raise QuotaExhausted(_next_day_with_room(store, settings, hold.site, hold.service_day, today))
-        prepare_day(store, settings, hold.site, hold.service_day)
+        if changed:
+            continue
+        assert refused is not None
+        _undo(store, settings, hold)
+        today = service_day(now, settings.tz)
+        if refused.quota == 0:
+            raise Closed() if hold.service_day == today else InvalidDay()
+        raise QuotaExhausted(_next_day_with_room(store, settings, hold.site, hold.service_day, today))
     raise Unavailable("ticket counter kept changing")
 
 

@@ -6,6 +6,7 @@ from chalicelib.store.applications import DynamoApplications
 from chalicelib.store.audit import DynamoAudit
 from chalicelib.store.counters import DynamoCounters
 from chalicelib.store.holds import DynamoHolds
+from chalicelib.store.queues import DynamoQueues
 from chalicelib.store.rate_windows import DynamoRateWindows
 from chalicelib.store.sites import DynamoSites
 from chalicelib.store.slots import DynamoSlots
@@ -23,5 +24,6 @@ class DynamoStore(
     DynamoHolds,
     DynamoSlots,
     DynamoTickets,
+    DynamoQueues,
 ):
     """The store loket's use cases take. Models must be bound (`models.bind`) before use."""

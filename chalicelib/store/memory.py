@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from chalicelib.core.applications import Application, Service, Stage
+from chalicelib.core.queue import Queue
 from chalicelib.core.quota import DayCounter
 from chalicelib.core.tickets import (
     AlreadyHolds,
@@ -79,6 +80,8 @@ class MemoryStore:
         self._holds: dict[tuple[str, str], Hold] = {}
         self._slots: dict[str, dict[str, str]] = {}
         self._tickets: dict[str, Ticket] = {}
+        self._queues: dict[tuple[str, date], Queue] = {}
+        self._wrong_day: dict[tuple[str, date], set[str]] = {}
 
     # --- day counters -------------------------------------------------------------------
 
@@ -249,6 +252,64 @@ class MemoryStore:
             self._tickets[code] = moved
             return moved, True
 
+    # --- queues -----------------------------------------------------------------------------
+
+    def queue(self, site: str, day: date) -> Queue | None:
+        with self._lock:
+            return self._queues.get((site, day))
+
+    def _queue_changed(self, site: str, day: date, at: datetime, **changes: Any) -> None:
+        base = self._queues.get((site, day)) or Queue(site, day)
+        self._queues[(site, day)] = replace(base, updated_at=at, **changes)
+
+    def add_waiting(self, site: str, day: date, number: int, at: datetime) -> None:
+        with self._lock:
+            base = self._queues.get((site, day)) or Queue(site, day)
+            self._queue_changed(site, day, at, waiting=base.waiting | {number})
+
+    def mark_called(self, site: str, day: date, number: int, desk: int, at: datetime) -> bool:
+        with self._lock:
+            base = self._queues.get((site, day))
+            if base is None or number not in base.waiting:
+                return False
+            self._queue_changed(
+                site,
+                day,
+                at,
+                waiting=base.waiting - {number},
+                now_serving={**base.now_serving, desk: number},
+                desk_seen_ms={**base.desk_seen_ms, desk: int(at.timestamp() * 1000)},
+            )
+            return True
+
+    def show_called(self, site: str, day: date, number: int, desk: int, at: datetime) -> None:
+        with self._lock:
+            base = self._queues.get((site, day)) or Queue(site, day)
+            self._queue_changed(
+                site,
+                day,
+                at,
+                now_serving={**base.now_serving, desk: number},
+                desk_seen_ms={**base.desk_seen_ms, desk: int(at.timestamp() * 1000)},
+            )
+
+    def record_served(
+        self, site: str, day: date, number: int, minutes_per_resident: float, at: datetime
+    ) -> None:
+        with self._lock:
+            base = self._queues.get((site, day)) or Queue(site, day)
+            self._queue_changed(
+                site, day, at, served=base.served | {number}, minutes_per_resident=minutes_per_resident
+            )
+
+    def count_wrong_day(self, site: str, day: date, nik_holder_key: str) -> None:
+        with self._lock:
+            self._wrong_day.setdefault((site, day), set()).add(nik_holder_key)
+
+    def wrong_day_count(self, site: str, day: date) -> int:
+        with self._lock:
+            return len(self._wrong_day.get((site, day), set()))
+
     # --- site configuration -------------------------------------------------------------
 
     def site_config(self, site: str, fallback_quota: int) -> SiteConfig:
@@ -409,7 +470,14 @@ def _stored_ticket(ticket: Ticket) -> Ticket:
 
     booked_at = again(ticket.booked_at)
     assert booked_at is not None
-    return replace(ticket, booked_at=booked_at, cancelled_at=again(ticket.cancelled_at))
+    return replace(
+        ticket,
+        booked_at=booked_at,
+        cancelled_at=again(ticket.cancelled_at),
+        checked_in_at=again(ticket.checked_in_at),
+        called_at=again(ticket.called_at),
+        done_at=again(ticket.done_at),
+    )
 
 
 def _application(service: str, stored: _StoredStage) -> Application:

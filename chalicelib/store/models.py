@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from pynamodb.attributes import MapAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.attributes import (
+    MapAttribute,
+    NumberAttribute,
+    NumberSetAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+)
 from pynamodb.connection import Connection
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
@@ -190,7 +197,29 @@ class TicketRecord(Model):
     pool = UnicodeAttribute()
     booked_at = UnicodeAttribute()
     cancelled_at = UnicodeAttribute(null=True)
+    checked_in_at = UnicodeAttribute(null=True)
+    called_at = UnicodeAttribute(null=True)
+    done_at = UnicodeAttribute(null=True)  # served or marked a no-show
+    desk = NumberAttribute(null=True)  # the desk that called it last
     by_day_number = DayNumberIndex()
+
+
+class QueueRecord(Model):
+    """A site's queue on one service day (store/queues.py): who waits, who is being served.
+    Its size is bounded by the day's quota (a number set of at most `quota` members)."""
+
+    class Meta(_Meta):
+        table_name = "loket-queues"
+
+    site = UnicodeAttribute(hash_key=True)
+    service_day = UnicodeAttribute(range_key=True)
+    waiting = NumberSetAttribute(null=True)  # checked in, not called yet
+    served = NumberSetAttribute(null=True)
+    now_serving: MapAttribute[str, Any] = MapAttribute(null=True)  # desk -> number
+    desk_seen: MapAttribute[str, Any] = MapAttribute(null=True)  # desk -> ms of its last call
+    minutes_per_resident = NumberAttribute(null=True)  # smoothed from the day's service times
+    wrong_day = UnicodeSetAttribute(null=True)  # NIK holder keys refused at the door: once each
+    updated_at = UnicodeAttribute(null=True)
 
 
 MODELS: dict[str, type[Model]] = {
@@ -204,6 +233,7 @@ MODELS: dict[str, type[Model]] = {
     "holds": HoldRecord,
     "slots": SlotsRecord,
     "tickets": TicketRecord,
+    "queues": QueueRecord,
 }
 
 

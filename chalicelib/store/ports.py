@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from chalicelib.core.applications import Application, Service
+from chalicelib.core.queue import Queue
 from chalicelib.core.quota import DayCounter
 from chalicelib.core.tickets import Hold, Pool, TakeOutcome, Ticket, TicketState
 from chalicelib.store.values import AuditEntry, SiteConfig, StoredApplication, Verification
@@ -107,10 +108,17 @@ class Tickets(Protocol):
     def ticket_with_number(self, site: str, day: date, number: int) -> Ticket | None: ...
 
     def change_ticket_state(
-        self, code: str, from_states: tuple[TicketState, ...], to: TicketState, at: datetime
+        self,
+        code: str,
+        from_states: tuple[TicketState, ...],
+        to: TicketState,
+        at: datetime,
+        desk: int | None = None,
+        day: date | None = None,
     ) -> tuple[Ticket | None, bool]:
-        """Move the ticket to `to` if its state is one of `from_states`: (the ticket
-        afterwards, None when no ticket has the code; whether this call moved it)."""
+        """Move the ticket to `to` if its state is one of `from_states` (and its day `day`,
+        when given), stamping `at` (and `desk`): (the ticket afterwards, None when no ticket
+        has the code; whether this call moved it)."""
         ...
 
 
@@ -200,12 +208,45 @@ class Verifications(Protocol):
         ...
 
 
+class Queues(Protocol):
+    """A site's queue on a day: who waits, who is being served (each write idempotent)."""
+
+    def queue(self, site: str, day: date) -> Queue | None:
+        """A consistent read of the board."""
+        ...
+
+    def add_waiting(self, site: str, day: date, number: int, at: datetime) -> None: ...
+
+    def mark_called(self, site: str, day: date, number: int, desk: int, at: datetime) -> bool:
+        """`number` leaves `waiting` for `desk`'s `now_serving` if it is still waiting. True
+        when this call moved it."""
+        ...
+
+    def show_called(self, site: str, day: date, number: int, desk: int, at: datetime) -> None:
+        """`desk` now serves `number` (a recall)."""
+        ...
+
+    def record_served(
+        self, site: str, day: date, number: int, minutes_per_resident: float, at: datetime
+    ) -> None: ...
+
+    def count_wrong_day(self, site: str, day: date, nik_holder_key: str) -> None:
+        """Count a NIK refused at the door for another day: once a day."""
+        ...
+
+    def wrong_day_count(self, site: str, day: date) -> int: ...
+
+
 class Days(Counters, Sites, Protocol):
     """A site's days: their counters and the site config they are prepared from."""
 
 
 class Booking(Days, Holds, Slots, Tickets, Protocol):
     """What taking and cancelling a ticket writes: a hold, a slot, a counter and the ticket."""
+
+
+class Door(Booking, Queues, Protocol):
+    """The day at the door: tickets checked in, called and served, and the queue they move."""
 
 
 class AuditedDays(Days, AuditLog, Protocol):
@@ -217,6 +258,16 @@ class AuditedApplications(Applications, AuditLog, Protocol):
 
 
 class Store(
-    Counters, Sites, Applications, AuditLog, RateWindows, Verifications, Holds, Slots, Tickets, Protocol
+    Counters,
+    Sites,
+    Applications,
+    AuditLog,
+    RateWindows,
+    Verifications,
+    Holds,
+    Slots,
+    Tickets,
+    Queues,
+    Protocol,
 ):
     """Every aggregate the API and the events use (what `runtime.store()` returns)."""

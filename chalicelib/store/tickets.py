@@ -11,7 +11,7 @@ from functools import partial
 
 from pynamodb.expressions.update import Action
 
-from chalicelib.core.tickets import Holder, Ticket, TicketState
+from chalicelib.core.tickets import STAMPED, Holder, Ticket, TicketState
 from chalicelib.store.errors import ConditionFailed, conditional, dynamodb_errors, put_unless
 from chalicelib.store.models import TicketRecord
 
@@ -63,18 +63,28 @@ class DynamoTickets:
         return _ticket(records[0]) if records else None
 
     def change_ticket_state(
-        self, code: str, from_states: tuple[TicketState, ...], to: TicketState, at: datetime
+        self,
+        code: str,
+        from_states: tuple[TicketState, ...],
+        to: TicketState,
+        at: datetime,
+        desk: int | None = None,
+        day: date | None = None,
     ) -> tuple[Ticket | None, bool]:
-        """Move a ticket to `to` if it is in one of `from_states`: (the ticket afterwards,
-        whether this call moved it). None: no ticket has this code."""
+        """Move a ticket to `to` if it is in one of `from_states` (and of `day`, when given),
+        stamping the instant (`STAMPED`) and the desk: (the ticket afterwards, whether this
+        call moved it). None: no ticket has this code."""
         t = TicketRecord
         actions: list[Action] = [t.state.set(to)]
-        if to == "cancelled":
-            actions.append(t.cancelled_at.set(at.isoformat()))
+        if to in STAMPED:
+            actions.append(getattr(t, STAMPED[to]).set(at.isoformat()))
+        if desk is not None:
+            actions.append(t.desk.set(desk))
+        condition = t.code.exists() & t.state.is_in(*from_states)
+        if day is not None:
+            condition &= t.service_day == day.isoformat()
         record = t(code)
-        moved = conditional(
-            partial(record.update, actions=actions, condition=t.code.exists() & t.state.is_in(*from_states))
-        )
+        moved = conditional(partial(record.update, actions=actions, condition=condition))
         return (_ticket(record), True) if moved else (self.ticket(code), False)
 
 
@@ -92,7 +102,11 @@ def _record(ticket: Ticket) -> TicketRecord:
         holder_key=ticket.holder.key,
         pool=ticket.pool,
         booked_at=ticket.booked_at.isoformat(),
-        cancelled_at=None if ticket.cancelled_at is None else ticket.cancelled_at.isoformat(),
+        cancelled_at=_text(ticket.cancelled_at),
+        checked_in_at=_text(ticket.checked_in_at),
+        called_at=_text(ticket.called_at),
+        done_at=_text(ticket.done_at),
+        desk=ticket.desk,
     )
 
 
@@ -108,5 +122,17 @@ def _ticket(record: TicketRecord) -> Ticket:
         holder=Holder(record.holder_kind, record.holder_key),  # type: ignore[arg-type]
         pool=record.pool,  # type: ignore[arg-type]
         booked_at=datetime.fromisoformat(record.booked_at),
-        cancelled_at=None if record.cancelled_at is None else datetime.fromisoformat(record.cancelled_at),
+        cancelled_at=_instant(record.cancelled_at),
+        checked_in_at=_instant(record.checked_in_at),
+        called_at=_instant(record.called_at),
+        done_at=_instant(record.done_at),
+        desk=None if record.desk is None else int(record.desk),
     )
+
+
+def _text(instant: datetime | None) -> str | None:
+    return None if instant is None else instant.isoformat()
+
+
+def _instant(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
