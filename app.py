@@ -50,6 +50,21 @@ def tickets() -> Response:
     return edge(handlers.post_ticket)
 
 
+@app.route("/v1/tickets/{code}", methods=["GET"])
+def ticket(code: str) -> Response:
+    return edge(handlers.get_ticket, code=code)
+
+
+@app.route("/v1/tickets/{code}", methods=["DELETE"])
+def cancel_ticket(code: str) -> Response:
+    return edge(handlers.delete_ticket, code=code)
+
+
+@app.route("/v1/days", methods=["GET"])
+def booking_days() -> Response:
+    return edge(handlers.get_days)
+
+
 @app.route("/v1/verifications", methods=["POST"], content_types=ANY_BODY)
 def verifications() -> Response:
     return edge(handlers.post_verification)
@@ -61,6 +76,11 @@ def verification(verification_id: str) -> Response:
 
 
 # --- administrators and staff ---------------------------------------------------------------
+
+
+@app.route("/v1/admin/tickets", methods=["POST"], authorizer=bearer, content_types=ANY_BODY)
+def admin_tickets() -> Response:
+    return edge(handlers.admin_post_ticket)
 
 
 @app.route("/v1/admin/quota", methods=["GET"], authorizer=bearer)

@@ -10,6 +10,7 @@ BENCHMARKS = {
     "ticket-round-trips": "bench.ticket_round_trips",
     "lookup-overhead": "bench.lookup_overhead",
     "cold-import": "bench.cold_import",
+    "cold-start": "bench.cold_start",
     "rush": "bench.rush",
     "powertools-import": "bench.powertools_import",
     "stage-import": "bench.stage_import",

@@ -4,11 +4,12 @@ success path, the repeat path and the full path (in-process moto: a count, not a
 from __future__ import annotations
 
 from contextlib import suppress
-from datetime import date
+from datetime import UTC, date, datetime
 
 from bench.common import counting_calls, offline, pynamodb_clients, report
 
 MONDAY = date(2026, 11, 23)
+MONDAY_0800 = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)  # 08:00 WIB
 
 
 def main() -> dict[str, int]:
@@ -18,6 +19,7 @@ def main() -> dict[str, int]:
     from chalicelib import runtime
     from chalicelib.core.errors import QuotaExhausted
     from chalicelib.core.nik import parse_nik
+    from chalicelib.core.tickets import ANYONE
     from chalicelib.services import days, tickets
     from chalicelib.settings import secret, settings
     from chalicelib.store.models import create_missing_tables
@@ -32,7 +34,7 @@ def main() -> dict[str, int]:
 
         def take(nik: object) -> list[str]:
             with counting_calls(pynamodb_clients()) as calls, suppress(QuotaExhausted):
-                tickets.take_ticket(store, config, "kab-blitar", MONDAY, nik, key)  # type: ignore[arg-type]
+                tickets.take(store, config, "kab-blitar", MONDAY, nik, ANYONE, MONDAY_0800, key)  # type: ignore[arg-type]
             return calls
 
         first_of_day = take(alice)  # the day is prepared lazily on its first take

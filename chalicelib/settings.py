@@ -93,6 +93,10 @@ class Settings:
     stage: str
     max_days_ahead: int
     import_writers: int = 16
+    ticket_proof: str = "phone"  # "phone": a ticket is taken from a verified phone; "none"
+    booking_days_ahead: int = 14
+    tickets_per_phone: int = 4
+    tickets_per_operator: int = 40
 
     def site_info(self, site: str) -> SiteInfo:
         """A configured site's name, address and hours (a code not in LOKET_SITES: its code)."""
@@ -192,7 +196,18 @@ def settings() -> Settings:
         stage=_env("LOKET_STAGE", "local"),
         max_days_ahead=bounded_number("LOKET_MAX_DAYS_AHEAD", 366, 1, 3660),
         import_writers=bounded_number("LOKET_IMPORT_WRITERS", 16, 1, 64),
+        ticket_proof=_ticket_proof(),
+        booking_days_ahead=bounded_number("LOKET_BOOKING_DAYS_AHEAD", 14, 0, 92),
+        tickets_per_phone=bounded_number("LOKET_TICKETS_PER_PHONE", 4, 1, 50),
+        tickets_per_operator=bounded_number("LOKET_TICKETS_PER_OPERATOR", 40, 1, 1000),
     )
+
+
+def _ticket_proof() -> str:
+    proof = _env("LOKET_TICKET_PROOF", "phone").lower()
+    if proof not in ("phone", "none"):
+        raise SettingsError(f"LOKET_TICKET_PROOF must be phone or none, got {proof!r}")
+    return proof
 
 
 @cache

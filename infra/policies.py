@@ -55,6 +55,9 @@ GRANTS: dict[str, Grants] = {
             ("rate-limits", ["UpdateItem"]),
             ("whatsapp-messages", ["DeleteItem", "GetItem", "PutItem", "UpdateItem"]),
             ("verifications", ["GetItem", "PutItem", "UpdateItem"]),
+            ("holds", ["DeleteItem", "PutItem"]),  # a refused claim returns the hold (ALL_OLD)
+            ("slots", ["GetItem", "PutItem", "UpdateItem"]),
+            ("tickets", ["BatchGetItem", "GetItem", "PutItem", "Query", "UpdateItem"]),
         ],
         queues=[("QueueWhatsAppReplies", "WhatsAppReplyQueue", ["SendMessage"])],
         # LOKET_JWT_SECRET: a verified phone's session collects a resident token here.
@@ -113,7 +116,13 @@ def policy(stage: str, function: str, environment: Mapping[str, str]) -> Policy:
         if kind not in MODELS:
             raise ValueError(f"{function}: no table {kind!r} in chalicelib.store.models.MODELS")
         sid = "".join(_SID_WORDS.get(part, part.capitalize()) for part in kind.split("-"))
-        statements.append(_statement(sid, "dynamodb", actions, _arn_of(table_logical_id(kind))))
+        logical = table_logical_id(kind)
+        table: Policy | list[Policy] = _arn_of(logical)
+        indexes = MODELS[kind]._get_schema()["global_secondary_indexes"]
+        if "Query" in actions and indexes:
+            # A query of an index is authorized on the index's own ARN, each named.
+            table = [_arn_of(logical), *(_sub(f"${{{logical}.Arn}}/index/{i['index_name']}") for i in indexes)]
+        statements.append(_statement(sid, "dynamodb", actions, table))
     for sid, pattern, actions in grants.import_objects:
         bucket = f"loket-{stage}-imports-${{AWS::AccountId}}"
         statements.append(

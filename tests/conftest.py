@@ -57,6 +57,17 @@ def fresh_settings(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.fixture
+def no_ticket_proof(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`LOKET_TICKET_PROOF=none`: anyone takes a ticket for a NIK, as before phones (the
+    counter's own rules, tested without tokens). Modules opt in with
+    `pytestmark = pytest.mark.usefixtures("no_ticket_proof")`; the default stays `phone`."""
+    from chalicelib import settings
+
+    monkeypatch.setenv("LOKET_TICKET_PROOF", "none")
+    settings.reset()
+
+
+@pytest.fixture
 def start_instant() -> datetime:
     """Where a test's clock starts; a tier's conftest may start it elsewhere."""
     from tests.support.api_client import MONDAY_0900_WIB

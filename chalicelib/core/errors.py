@@ -12,6 +12,7 @@ fills it from the constant, so the text cannot drift from the rule.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, ClassVar, NamedTuple
 
 
@@ -67,6 +68,12 @@ ERROR_CODES: dict[str, ErrorCode] = {
             stands_for_status=True,
         ),
         ErrorCode(
+            "verification_required",
+            401,
+            id="Verifikasi nomor WhatsApp Anda dulu, lalu ambil antrean.",
+            en="Verify your WhatsApp number first, then take a ticket.",
+        ),
+        ErrorCode(
             "forbidden",
             403,
             id="Anda tidak berwenang untuk tindakan ini.",
@@ -104,6 +111,24 @@ ERROR_CODES: dict[str, ErrorCode] = {
             409,
             id="Maaf, hari ini tidak ada layanan antrean di lokasi ini.",
             en="Sorry, there is no queue service at this site today.",
+        ),
+        ErrorCode(
+            "holds_other_day",
+            409,
+            id="NIK ini sudah memegang antrean untuk hari lain. Untuk pindah hari, batalkan dulu antrean itu.",
+            en="This NIK already holds a ticket for another day. To change day, cancel that ticket first.",
+        ),
+        ErrorCode(
+            "phone_limit",
+            409,
+            id="Nomor WhatsApp ini sudah memegang antrean sebanyak batasnya. Batalkan salah satu atau tunggu sampai selesai dilayani.",
+            en="This phone already holds as many tickets as allowed. Cancel one or wait until one has been served.",
+        ),
+        ErrorCode(
+            "not_cancellable",
+            409,
+            id="Antrean ini tidak dapat dibatalkan lagi (sudah hadir, dipanggil, dilayani, atau harinya sudah lewat).",
+            en="This ticket can no longer be cancelled (checked in, called, served, or its day is over).",
         ),
         ErrorCode(
             "payload_too_large",
@@ -157,6 +182,10 @@ class LoketError(Exception):
         super().__init__(detail or self.code)
         self.detail = detail
 
+    def fields(self) -> dict[str, Any]:
+        """What the error body carries besides its code and message (a day, for instance)."""
+        return {}
+
 
 class InvalidRequest(LoketError):
     code = "invalid_request"
@@ -200,6 +229,38 @@ class MethodNotAllowed(LoketError):
 
 class QuotaExhausted(LoketError):
     code = "quota_exhausted"
+
+    def __init__(self, next_day_with_room: date | None = None) -> None:
+        super().__init__()
+        self.next_day_with_room = next_day_with_room
+
+    def fields(self) -> dict[str, Any]:
+        if self.next_day_with_room is None:
+            return {}
+        return {"next_day_with_room": self.next_day_with_room.isoformat()}
+
+
+class HoldsOtherDay(LoketError):
+    code = "holds_other_day"
+
+    def __init__(self, service_day: date) -> None:
+        super().__init__()
+        self.service_day = service_day
+
+    def fields(self) -> dict[str, Any]:
+        return {"service_day": self.service_day.isoformat()}
+
+
+class PhoneLimit(LoketError):
+    code = "phone_limit"
+
+
+class NotCancellable(LoketError):
+    code = "not_cancellable"
+
+
+class VerificationRequired(LoketError):
+    code = "verification_required"
 
 
 class Closed(LoketError):

@@ -36,7 +36,13 @@ def error_parts(error: LoketError, language: Language) -> tuple[int, dict[str, s
     headers: dict[str, str] = {}
     if isinstance(error, (RateLimited, Unavailable)):
         headers["Retry-After"] = str(error.retry_after_seconds)
-    return STATUS_OF.get(error.code, 500), headers, error_body(error.code, language)
+    body = error_body(error.code, language)
+    fields = error.fields()
+    # Beside the code inside `error`, and at the top level too, where a client reading
+    # `service_day` or `next_day_with_room` off a ticket's answer would look.
+    body["error"].update(fields)
+    body.update(fields)
+    return STATUS_OF.get(error.code, 500), headers, body
 
 
 def is_contract_error(body: Any) -> bool:

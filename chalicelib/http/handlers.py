@@ -11,12 +11,20 @@ from chalice.app import Request
 
 from chalicelib import runtime
 from chalicelib.core.applications import Application, Service, Stage, is_from_the_future
-from chalicelib.core.errors import InvalidRequest, MethodNotAllowed
+from chalicelib.core.errors import (
+    InvalidRequest,
+    MethodNotAllowed,
+    NotFound,
+    Unauthorized,
+    VerificationRequired,
+)
 from chalicelib.core.messages import NEXT_STEPS, SERVICE_NAMES, STAGE_LABELS, Language
 from chalicelib.core.nik import parse_nik
 from chalicelib.core.quota import DayCounter, parse_quota
 from chalicelib.core.service_day import parse_day, parse_instant, service_day
 from chalicelib.core.sites import SiteInfo
+from chalicelib.core.tickets import ANYONE, Holder, Ticket, parse_ticket_code
+from chalicelib.http.edge import header as edge_header
 from chalicelib.http.requests import client_of, json_object, language, query
 from chalicelib.services import days, status, tickets
 from chalicelib.services.rate_limit import check_rate
@@ -62,20 +70,72 @@ def get_site(request: Request, site: str) -> Answer:
 
 def post_ticket(request: Request) -> Answer:
     _limit(request, "tickets")
-    body = json_object(request, allowed={"nik", "site"}, required={"nik"})
+    body = json_object(request, allowed={"nik", "site", "service_day"}, required={"nik"})
+    holder = _resident(request)
+    return _take(request, body, holder)
+
+
+def admin_post_ticket(request: Request) -> Answer:
+    """A ticket on a resident's behalf: an operator's (capped a day), staff's or an admin's."""
+    subject, role = _principal(request, "operator", "staff", "admin")
+    body = json_object(request, allowed={"nik", "site", "service_day"}, required={"nik"})
+    return _take(request, body, Holder("operator" if role == "operator" else "staff", subject))
+
+
+def _take(request: Request, body: dict[str, Any], holder: Holder) -> Answer:
     nik = parse_nik(body["nik"])
     config = settings()
     site = days.known_site(config, _body_site(body))
+    now = runtime.now()
+    day = parse_day(body["service_day"]) if "service_day" in body else service_day(now, config.tz)
+    taken = tickets.take(runtime.store(), config, site, day, nik, holder, now, _nik_key())
+    shown = taken.created or (holder.kind != "anyone" and taken.ticket.holder == holder)
+    return (201 if taken.created else 200), {"ticket": _ticket(taken.ticket, language(request), shown)}
+
+
+def get_ticket(request: Request, code: str) -> Answer:
+    """The ticket of a code, for whoever has the code (it is the secret; guesses are counted
+    per client)."""
+    _limit(request, "ticket-codes")
+    query(request, allowed=set())
+    ticket = tickets.find(runtime.store(), _code(code))
+    if ticket is None:
+        raise NotFound()
+    config = settings()
     today = service_day(runtime.now(), config.tz)
-    number, granted = tickets.take_ticket(runtime.store(), config, site, today, nik, _nik_key())
-    ticket = {
+    ahead = 0
+    if ticket.service_day == today and ticket.state in ("booked", "checked_in"):
+        ahead = tickets.ahead_of(runtime.store(), ticket)
+    return 200, {"ticket": _ticket(ticket, language(request), True), "ahead": ahead}
+
+
+def delete_ticket(request: Request, code: str) -> Answer:
+    _limit(request, "ticket-codes")
+    query(request, allowed=set())
+    ticket = tickets.cancel(runtime.store(), settings(), _code(code), runtime.now())
+    return 200, {"ticket": _ticket(ticket, language(request), True)}
+
+
+def get_days(request: Request) -> Answer:
+    _limit(request, "quota", fail_open=True)
+    params = query(request, allowed={"site"})
+    config = settings()
+    site = days.known_site(config, params.get("site"))
+    today = service_day(runtime.now(), config.tz)
+    window = tickets.booking_days(runtime.store(), config, site, today)
+    return 200, {
         "site": site,
         "site_info": site_info(config.site_info(site), language(request)),
-        "service_day": today.isoformat(),
-        "number": number,
-        "nik": nik.masked,
+        "days": [
+            {
+                "service_day": c.service_day.isoformat(),
+                "state": c.state,
+                "quota": c.quota,
+                "remaining": c.remaining,
+            }
+            for c in window
+        ],
     }
-    return (201 if granted else 200), {"ticket": ticket}
 
 
 def post_verification(request: Request) -> Answer:
@@ -136,13 +196,16 @@ def put_default_quota(request: Request) -> Answer:
 
 def put_day_quota(request: Request, day: str) -> Answer:
     actor = _require(request, "admin")
-    body = json_object(request, allowed={"quota", "site"}, required={"quota"})
+    body = json_object(request, allowed={"quota", "site", "held_for_door"}, required={"quota"})
     quota = parse_quota(body["quota"])
+    held = parse_quota(body["held_for_door"]) if "held_for_door" in body else None
     config = settings()
     site = days.known_site(config, _body_site(body))
     service_date = parse_day(day)
     today = service_day(runtime.now(), config.tz)
-    counter = days.set_day_quota(runtime.store(), config, site, service_date, quota, today, actor)
+    counter = days.set_day_quota(
+        runtime.store(), config, site, service_date, quota, today, actor, held_for_door=held
+    )
     return 200, _counter(counter, language(request))
 
 
@@ -212,11 +275,63 @@ def _limit(request: Request, route: str, *, fail_open: bool = False) -> None:
 
 def _require(request: Request, *roles: str) -> str:
     """The caller's subject, once the authorizer's verdict shows one of `roles`."""
+    return _principal(request, *roles)[0]
+
+
+def _principal(request: Request, *roles: str) -> tuple[str, str]:
+    """The caller's subject and role, once the authorizer's verdict shows one of `roles`."""
     from chalicelib.http.auth import require_role
 
     authorizer = (request.context or {}).get("authorizer") or {}
     require_role(authorizer.get("role"), roles)  # type: ignore[arg-type]
-    return str(authorizer.get("principalId", "unknown"))
+    return str(authorizer.get("principalId", "unknown")), str(authorizer.get("role"))
+
+
+def _resident(request: Request) -> Holder:
+    """Who takes a ticket on the residents' route: with `LOKET_TICKET_PROOF=phone`, the phone
+    of a resident token (any other token, or none: `VerificationRequired`); with `none`, anyone.
+    The route has no authorizer (a token is optional there), so the token is checked here."""
+    if settings().ticket_proof == "none":
+        return ANYONE
+    from chalicelib.http.auth import verify
+    from chalicelib.settings import secret
+
+    config = settings()
+    try:
+        principal = verify(
+            edge_header(request.headers, "authorization"),
+            secret("LOKET_JWT_SECRET"),
+            config.jwt_issuer,
+            config.jwt_audience,
+        )
+    except Unauthorized:
+        raise VerificationRequired() from None
+    if principal.role != "resident":
+        raise VerificationRequired()
+    return Holder("phone", principal.subject)
+
+
+def _code(text: str) -> str:
+    """A ticket code from a path: anything that cannot be one is simply not found."""
+    code = parse_ticket_code(text)
+    if code is None:
+        raise NotFound()
+    return code
+
+
+def _ticket(ticket: Ticket, lang: Language, with_code: bool) -> dict[str, Any]:
+    """A ticket as residents and staff see it: its code only for whoever holds it."""
+    shown: dict[str, Any] = {
+        "site": ticket.site,
+        "site_info": site_info(settings().site_info(ticket.site), lang),
+        "service_day": ticket.service_day.isoformat(),
+        "number": ticket.number,
+        "nik": ticket.nik_masked,
+        "state": ticket.state,
+    }
+    if with_code:
+        shown["code"] = ticket.code
+    return shown
 
 
 def _requested_counter(request: Request) -> DayCounter:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from chalicelib.core.errors import InvalidDay, Unavailable, UnknownSite
+from chalicelib.core.errors import InvalidDay, InvalidQuota, Unavailable, UnknownSite
 from chalicelib.core.quota import DayCounter, quota_in_force
 from chalicelib.settings import Settings
 from chalicelib.store.values import SiteConfig
@@ -31,8 +31,17 @@ def day_counter(store: Days, settings: Settings, site: str, day: date) -> DayCou
     counter = store.counter(site, day)
     if counter is not None:
         return counter
-    config = store.site_config(site, settings.default_quota)
+    return untouched_day(settings, store.site_config(site, settings.default_quota), site, day)
+
+
+def untouched_day(settings: Settings, config: SiteConfig, site: str, day: date) -> DayCounter:
+    """A day without a counter yet, as it would open."""
     return DayCounter(site, day, _default_in_force(settings, config, day), issued=0)
+
+
+def booking_window(settings: Settings, today: date) -> tuple[date, date]:
+    """The days a ticket can be taken for: today to `LOKET_BOOKING_DAYS_AHEAD` days ahead."""
+    return today, today + timedelta(days=settings.booking_days_ahead)
 
 
 def prepare_day(store: Days, settings: Settings, site: str, day: date) -> None:
@@ -78,20 +87,37 @@ def set_default_quota(
 
 
 def set_day_quota(
-    store: AuditedDays, settings: Settings, site: str, day: date, quota: int, today: date, actor: str
+    store: AuditedDays,
+    settings: Settings,
+    site: str,
+    day: date,
+    quota: int,
+    today: date,
+    actor: str,
+    held_for_door: int | None = None,
 ) -> DayCounter:
-    """Give one day its own quota, in force at once; 0 closes it. Past days cannot change."""
+    """Give one day its own quota, in force at once; 0 closes it. Past days cannot change.
+    `held_for_door` (0..quota) is the part only staff and operators give out; not given, the
+    day keeps its reserve (at most the new quota)."""
     if day < today or day > today + timedelta(days=settings.max_days_ahead):
         raise InvalidDay()
     before = day_counter(store, settings, site, day)
-    store.set_day_quota(site, day, quota)
+    held = min(before.held_for_door, quota) if held_for_door is None else held_for_door
+    if not 0 <= held <= quota:
+        raise InvalidQuota()
+    store.set_day_quota(site, day, quota, held)
     after = day_counter(store, settings, site, day)
-    store.append_audit(
-        actor,
-        "quota.day",
-        {"site": site, "service_day": day.isoformat(), "quota": before.quota, "day_quota": before.day_quota},
-        {"site": site, "service_day": day.isoformat(), "quota": after.quota, "day_quota": after.day_quota},
-    )
+
+    def seen(counter: DayCounter) -> dict[str, object]:
+        return {
+            "site": site,
+            "service_day": day.isoformat(),
+            "quota": counter.quota,
+            "day_quota": counter.day_quota,
+            "held_for_door": counter.held_for_door,
+        }
+
+    store.append_audit(actor, "quota.day", seen(before), seen(after))
     return after
 
 

@@ -78,3 +78,20 @@ def _item_as_it_stood(cause: BaseException | None) -> dict[str, Any] | None:
         if isinstance(item, dict):
             return item
     return None
+
+
+def put_unless(record: Any, condition: Any) -> None:
+    """Put `record` (a PynamoDB model instance) if `condition` holds, else `ConditionFailed`
+    carrying the item as it stood where the backend returns it (DynamoDB and moto do; dynalite
+    does not): a refused claim then tells what is in its way without a second call."""
+    args, kwargs = record._get_save_args(condition=condition)
+    connection = type(record)._get_connection().connection
+    request = connection.get_operation_kwargs(
+        type(record).Meta.table_name,
+        *args,
+        key="Item",
+        **kwargs,
+        return_values_on_condition_failure="ALL_OLD",
+    )
+    with dynamodb_errors():
+        connection.dispatch("PutItem", request)

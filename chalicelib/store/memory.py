@@ -18,7 +18,17 @@ from typing import Any
 
 from chalicelib.core.applications import Application, Service, Stage
 from chalicelib.core.quota import DayCounter
-from chalicelib.core.tickets import AlreadyHolds, Granted, Refused, TakeOutcome, Unprepared
+from chalicelib.core.tickets import (
+    AlreadyHolds,
+    Granted,
+    Hold,
+    Pool,
+    Refused,
+    TakeOutcome,
+    Ticket,
+    TicketState,
+    Unprepared,
+)
 from chalicelib.store.keys import audit_entry_id, instant_key
 from chalicelib.store.values import AuditEntry, SiteConfig, StoredApplication, Verification
 from chalicelib.store.whatsapp_ports import AlreadyClaimed, Claimed, Lease, MessageView, ReplyState, Unsent
@@ -35,6 +45,13 @@ class CounterItem:
     day_quota: int | None = None
     default_quota: int | None = None
     config_version: int | None = None
+    held_for_door: int = 0
+    cancelled: int = 0
+    door_holders: frozenset[str] = frozenset()  # the holders whose ticket is from the door's part
+
+    @property
+    def door_active(self) -> int:
+        return len(self.door_holders)
 
 
 @dataclass(frozen=True)
@@ -59,6 +76,9 @@ class MemoryStore:
         self._audit: dict[str, tuple[str, str, str, str, str]] = {}  # entry id -> at, actor, action, JSON x2
         self._hits: dict[str, int] = {}
         self._verifications: dict[str, Verification] = {}
+        self._holds: dict[tuple[str, str], Hold] = {}
+        self._slots: dict[str, dict[str, str]] = {}
+        self._tickets: dict[str, Ticket] = {}
 
     # --- day counters -------------------------------------------------------------------
 
@@ -66,6 +86,13 @@ class MemoryStore:
         with self._lock:
             item = self._counters.get((site, day))
         return None if item is None else _counter(site, day, item)
+
+    def counters_between(self, site: str, first: date, last: date) -> list[DayCounter]:
+        with self._lock:
+            found = sorted(
+                (d, item) for (s, d), item in self._counters.items() if s == site and first <= d <= last
+            )
+        return [_counter(site, d, item) for d, item in found]
 
     def counter_days_from(self, site: str, first: date) -> list[date]:
         with self._lock:
@@ -83,30 +110,56 @@ class MemoryStore:
             self._counters[(site, day)] = replace(
                 base,
                 quota=quota_in_force,
+                held_for_door=0,
                 default_quota=config.default_quota,
                 config_version=config.version,
             )
             return True
 
-    def set_day_quota(self, site: str, day: date, quota: int) -> None:
+    def set_day_quota(self, site: str, day: date, quota: int, held_for_door: int = 0) -> None:
         with self._lock:
             base = self._counters.get((site, day)) or CounterItem(issued=0, quota=0, holders={})
-            self._counters[(site, day)] = replace(base, quota=quota, day_quota=quota)
+            self._counters[(site, day)] = replace(
+                base, quota=quota, day_quota=quota, held_for_door=held_for_door
+            )
 
-    def take_ticket(self, site: str, day: date, holder_key: str) -> TakeOutcome:
+    def take_ticket(self, site: str, day: date, holder_key: str, pool: Pool = "public") -> TakeOutcome:
         with self._lock:
             item = self._counters.get((site, day))
             if item is None:
                 return Unprepared()
             if holder_key in item.holders:
-                return AlreadyHolds(item.holders[holder_key])
-            if item.issued >= item.quota:
-                return Refused(_counter(site, day, item))
+                at_door = holder_key in item.door_holders
+                return AlreadyHolds(item.holders[holder_key], "door" if at_door else "public")
+            counter = _counter(site, day, item)
+            room = counter.door_remaining if pool == "door" else counter.remaining
+            if room <= 0:
+                return Refused(counter)
             number = item.issued + 1
+            door = item.door_holders | {holder_key} if pool == "door" else item.door_holders
             self._counters[(site, day)] = replace(
-                item, issued=number, holders={**item.holders, holder_key: number}
+                item, issued=number, holders={**item.holders, holder_key: number}, door_holders=door
             )
-            return Granted(number)
+            return Granted(number, pool)
+
+    def release_place(self, site: str, day: date, holder_key: str, number: int, pool: Pool) -> bool:
+        with self._lock:
+            item = self._counters.get((site, day))
+            if item is None or item.holders.get(holder_key) != number:
+                return False
+            holders = {k: n for k, n in item.holders.items() if k != holder_key}
+            self._counters[(site, day)] = replace(
+                item,
+                holders=holders,
+                cancelled=item.cancelled + 1,
+                door_holders=item.door_holders - {holder_key},
+            )
+            return True
+
+    def holder_numbers(self, site: str, day: date) -> dict[str, int]:
+        with self._lock:
+            item = self._counters.get((site, day))
+            return {} if item is None else dict(item.holders)
 
     def counter_item(self, site: str, day: date) -> CounterItem | None:
         """The counter as stored, holders included (for tests)."""
@@ -118,6 +171,83 @@ class MemoryStore:
         """Store a counter as given, as a test seeds a table (for tests)."""
         with self._lock:
             self._counters[(site, day)] = replace(item, holders=dict(item.holders))
+
+    # --- holds, slots, tickets -------------------------------------------------------------
+
+    def claim_hold(self, hold: Hold, today: date) -> Hold | None:
+        with self._lock:
+            current = self._holds.get((hold.site, hold.nik_holder_key))
+            if current is None or current.service_day < today or current.code == hold.code:
+                self._holds[(hold.site, hold.nik_holder_key)] = hold
+                return None
+            return current
+
+    def hold(self, site: str, nik_holder_key: str) -> Hold | None:
+        with self._lock:
+            return self._holds.get((site, nik_holder_key))
+
+    def release_hold(self, site: str, nik_holder_key: str, code: str) -> bool:
+        with self._lock:
+            current = self._holds.get((site, nik_holder_key))
+            if current is None or current.code != code:
+                return False
+            del self._holds[(site, nik_holder_key)]
+            return True
+
+    def take_slot(self, slots_key: str, code: str, entry: str, cap: int, expires_at: datetime) -> bool:
+        with self._lock:
+            slots = self._slots.setdefault(slots_key, {})
+            if code not in slots and len(slots) >= cap:
+                return False
+            slots[code] = entry
+            return True
+
+    def slot_entries(self, slots_key: str) -> dict[str, str] | None:
+        with self._lock:
+            slots = self._slots.get(slots_key)
+            return None if slots is None else dict(slots)
+
+    def release_slot(self, slots_key: str, code: str) -> bool:
+        with self._lock:
+            return self._slots.get(slots_key, {}).pop(code, None) is not None
+
+    def put_ticket(self, ticket: Ticket) -> tuple[Ticket, bool]:
+        stored = _stored_ticket(ticket)
+        with self._lock:
+            if ticket.code in self._tickets:
+                return self._tickets[ticket.code], False
+            self._tickets[ticket.code] = stored
+            return stored, True
+
+    def ticket(self, code: str) -> Ticket | None:
+        with self._lock:
+            return self._tickets.get(code)
+
+    def tickets(self, codes: list[str]) -> list[Ticket]:
+        with self._lock:
+            return [self._tickets[c] for c in dict.fromkeys(codes) if c in self._tickets]
+
+    def tickets_of_day(self, site: str, day: date) -> list[Ticket]:
+        with self._lock:
+            found = [t for t in self._tickets.values() if t.site == site and t.service_day == day]
+        return sorted(found, key=lambda t: t.number)
+
+    def ticket_with_number(self, site: str, day: date, number: int) -> Ticket | None:
+        return next((t for t in self.tickets_of_day(site, day) if t.number == number), None)
+
+    def change_ticket_state(
+        self, code: str, from_states: tuple[TicketState, ...], to: TicketState, at: datetime
+    ) -> tuple[Ticket | None, bool]:
+        with self._lock:
+            ticket = self._tickets.get(code)
+            if ticket is None or ticket.state not in from_states:
+                return ticket, False
+            cancelled_at = _stored_ticket(replace(ticket, cancelled_at=at)).cancelled_at
+            moved = replace(
+                ticket, state=to, cancelled_at=cancelled_at if to == "cancelled" else ticket.cancelled_at
+            )
+            self._tickets[code] = moved
+            return moved, True
 
     # --- site configuration -------------------------------------------------------------
 
@@ -259,7 +389,27 @@ def _whole_ms(instant: datetime) -> datetime:
 
 
 def _counter(site: str, day: date, item: CounterItem) -> DayCounter:
-    return DayCounter(site, day, quota=item.quota, issued=item.issued, day_quota=item.day_quota)
+    return DayCounter(
+        site,
+        day,
+        quota=item.quota,
+        issued=item.issued,
+        day_quota=item.day_quota,
+        held_for_door=item.held_for_door,
+        cancelled=item.cancelled,
+        door_active=item.door_active,
+    )
+
+
+def _stored_ticket(ticket: Ticket) -> Ticket:
+    """A ticket as it comes back from DynamoDB, where instants are stored as ISO text."""
+
+    def again(instant: datetime | None) -> datetime | None:
+        return None if instant is None else datetime.fromisoformat(instant.isoformat())
+
+    booked_at = again(ticket.booked_at)
+    assert booked_at is not None
+    return replace(ticket, booked_at=booked_at, cancelled_at=again(ticket.cancelled_at))
 
 
 def _application(service: str, stored: _StoredStage) -> Application:

@@ -6,6 +6,7 @@ from typing import Any
 
 from pynamodb.attributes import MapAttribute, NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.connection import Connection
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 
@@ -51,6 +52,14 @@ class DayCounterRecord(Model):
     default_quota = NumberAttribute(null=True)
     config_version = NumberAttribute(null=True)
     holders: MapAttribute[str, Any] = MapAttribute(default=dict)  # holder key -> ticket number
+    # A grant compares the pool's active tickets with its limit (DynamoDB conditions cannot
+    # subtract): public_limit = quota - held_for_door, door_limit = held_for_door.
+    public_limit = NumberAttribute(null=True)
+    door_limit = NumberAttribute(null=True)
+    public_active = NumberAttribute(null=True)
+    door_active = NumberAttribute(null=True)
+    cancelled = NumberAttribute(null=True)  # numbers given back: never handed out again
+    door: MapAttribute[str, Any] = MapAttribute(null=True)  # holder key -> true, for door tickets
 
 
 class SiteConfigRecord(Model):
@@ -123,6 +132,67 @@ class VerificationRecord(Model):
     expires_at = TTLAttribute()
 
 
+class HoldRecord(Model):
+    """A NIK's hold at a site (store/holds.py): at most one upcoming ticket per NIK."""
+
+    class Meta(_Meta):
+        table_name = "loket-holds"
+
+    site = UnicodeAttribute(hash_key=True)
+    nik_holder_key = UnicodeAttribute(range_key=True)  # the NIK's short keyed hash
+    service_day = UnicodeAttribute()
+    code = UnicodeAttribute()
+    holder_kind = UnicodeAttribute()
+    holder_key = UnicodeAttribute(null=True)  # a phone's keyed hash or an operator's subject
+    nik_last4 = UnicodeAttribute()
+    claimed_ms = NumberAttribute()
+    expires_at = TTLAttribute()
+
+
+class SlotsRecord(Model):
+    """The tickets one phone holds, or one operator took on a day (store/slots.py)."""
+
+    class Meta(_Meta):
+        table_name = "loket-slots"
+
+    slots_key = UnicodeAttribute(hash_key=True)
+    slots: MapAttribute[str, Any] = MapAttribute(default=dict)  # code -> "YYYY-MM-DD@<claimed ms>"
+    expires_at = TTLAttribute(null=True)
+
+
+class DayNumberIndex(GlobalSecondaryIndex["TicketRecord"]):
+    """A site's tickets of one day by number: the queue, and a number's ticket."""
+
+    class Meta:
+        index_name = "by-day-number"
+        projection = AllProjection()
+
+    site_day = UnicodeAttribute(hash_key=True)  # "<site>#<YYYY-MM-DD>"
+    number = NumberAttribute(range_key=True)
+
+
+class TicketRecord(Model):
+    """One ticket, by its code (store/tickets.py)."""
+
+    class Meta(_Meta):
+        table_name = "loket-tickets"
+
+    code = UnicodeAttribute(hash_key=True)
+    site = UnicodeAttribute()
+    service_day = UnicodeAttribute()
+    site_day = UnicodeAttribute()
+    number = NumberAttribute()
+    nik_last4 = UnicodeAttribute()
+    nik_holder_key = UnicodeAttribute()
+    state = UnicodeAttribute()
+    holder_kind = UnicodeAttribute()
+    holder_key = UnicodeAttribute(null=True)
+    pool = UnicodeAttribute()
+    booked_at = UnicodeAttribute()
+    cancelled_at = UnicodeAttribute(null=True)
+    by_day_number = DayNumberIndex()
+
+
 MODELS: dict[str, type[Model]] = {
     "applications": ApplicationRecord,
     "day-counters": DayCounterRecord,
@@ -131,6 +201,9 @@ MODELS: dict[str, type[Model]] = {
     "rate-limits": RateWindowRecord,
     "whatsapp-messages": WhatsAppMessageRecord,
     "verifications": VerificationRecord,
+    "holds": HoldRecord,
+    "slots": SlotsRecord,
+    "tickets": TicketRecord,
 }
 
 

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 from chalicelib.core.applications import Application, Service
 from chalicelib.core.quota import DayCounter
-from chalicelib.core.tickets import TakeOutcome
+from chalicelib.core.tickets import Hold, Pool, TakeOutcome, Ticket, TicketState
 from chalicelib.store.values import AuditEntry, SiteConfig, StoredApplication, Verification
 
 
@@ -35,12 +35,82 @@ class Counters(Protocol):
         quota or already reflects this config version or a newer one. True when written."""
         ...
 
-    def set_day_quota(self, site: str, day: date, quota: int) -> None:
-        """Give the day its own quota (creating its counter), in force at once."""
+    def counters_between(self, site: str, first: date, last: date) -> list[DayCounter]:
+        """The counters that exist from `first` to `last`, in order; one consistent query."""
         ...
 
-    def take_ticket(self, site: str, day: date, holder_key: str) -> TakeOutcome:
-        """The next number if the holder has none and the quota allows, atomically."""
+    def set_day_quota(self, site: str, day: date, quota: int, held_for_door: int = 0) -> None:
+        """Give the day its own quota and door reserve (creating its counter), in force at once."""
+        ...
+
+    def take_ticket(self, site: str, day: date, holder_key: str, pool: Pool = "public") -> TakeOutcome:
+        """The next number if the holder has none and `pool` has room, atomically."""
+        ...
+
+    def release_place(self, site: str, day: date, holder_key: str, number: int, pool: Pool) -> bool:
+        """Give a cancelled ticket's place back to its pool, once (while the holder's entry
+        names `number`); the number is not handed out again. True when this call did."""
+        ...
+
+    def holder_numbers(self, site: str, day: date) -> dict[str, int]:
+        """Every holder entry of the day's counter: holder key -> number."""
+        ...
+
+
+class Holds(Protocol):
+    """A NIK's hold at a site: the first write of a take, one upcoming ticket per NIK."""
+
+    def claim_hold(self, hold: Hold, today: date) -> Hold | None:
+        """Write `hold` where there is none, where the one there is for a day before `today`,
+        or where it carries the same code. None when written; else the hold in the way."""
+        ...
+
+    def hold(self, site: str, nik_holder_key: str) -> Hold | None: ...
+
+    def release_hold(self, site: str, nik_holder_key: str, code: str) -> bool:
+        """Delete the hold if it carries `code`. True when this call did."""
+        ...
+
+
+class Slots(Protocol):
+    """The codes one phone holds (or one operator took on a day), under a cap."""
+
+    def take_slot(self, slots_key: str, code: str, entry: str, cap: int, expires_at: datetime) -> bool:
+        """Record `code` (with `entry`) unless `cap` codes are there already; a code already
+        there is kept (a retry). True when the code is there afterwards."""
+        ...
+
+    def slot_entries(self, slots_key: str) -> dict[str, str] | None:
+        """The codes and their entries; None when nothing was ever recorded under the key."""
+        ...
+
+    def release_slot(self, slots_key: str, code: str) -> bool: ...
+
+
+class Tickets(Protocol):
+    """Tickets by code; a site's day by number."""
+
+    def put_ticket(self, ticket: Ticket) -> tuple[Ticket, bool]:
+        """Put `ticket` unless one has its code: (the ticket as stored, whether this put it)."""
+        ...
+
+    def ticket(self, code: str) -> Ticket | None:
+        """A consistent read."""
+        ...
+
+    def tickets(self, codes: list[str]) -> list[Ticket]: ...
+
+    def tickets_of_day(self, site: str, day: date) -> list[Ticket]:
+        """A site's tickets of one day, by number (DynamoDB: eventually consistent)."""
+        ...
+
+    def ticket_with_number(self, site: str, day: date, number: int) -> Ticket | None: ...
+
+    def change_ticket_state(
+        self, code: str, from_states: tuple[TicketState, ...], to: TicketState, at: datetime
+    ) -> tuple[Ticket | None, bool]:
+        """Move the ticket to `to` if its state is one of `from_states`: (the ticket
+        afterwards, None when no ticket has the code; whether this call moved it)."""
         ...
 
 
@@ -134,6 +204,10 @@ class Days(Counters, Sites, Protocol):
     """A site's days: their counters and the site config they are prepared from."""
 
 
+class Booking(Days, Holds, Slots, Tickets, Protocol):
+    """What taking and cancelling a ticket writes: a hold, a slot, a counter and the ticket."""
+
+
 class AuditedDays(Days, AuditLog, Protocol):
     """The days, for changes of their quotas, which are audited."""
 
@@ -142,5 +216,7 @@ class AuditedApplications(Applications, AuditLog, Protocol):
     """The applications, for changes of their stages, which are audited."""
 
 
-class Store(Counters, Sites, Applications, AuditLog, RateWindows, Verifications, Protocol):
+class Store(
+    Counters, Sites, Applications, AuditLog, RateWindows, Verifications, Holds, Slots, Tickets, Protocol
+):
     """Every aggregate the API and the events use (what `runtime.store()` returns)."""

@@ -28,6 +28,7 @@ from typing import Literal
 
 from chalicelib.core.errors import InvalidNik
 from chalicelib.core.nik import Nik, parse_typed_nik
+from chalicelib.core.tickets import parse_ticket_code
 from chalicelib.core.verifications import parse_code
 from chalicelib.whatsapp.day_words import mentions_day
 
@@ -191,14 +192,3 @@ def _ticket_code(rest: str) -> str | None:
             if code is not None:
                 return code
     return None
-
-
-# Until the core's chalicelib.core.tickets.parse_ticket_code lands (issue 10's interface).
-_CODE_ALPHABET = frozenset("ABCDEFGHJKMNPQRSTUVWXYZ23456789")
-
-
-def parse_ticket_code(text: object) -> str | None:
-    if not isinstance(text, str):
-        return None
-    code = text.strip().upper()
-    return code if len(code) == 8 and set(code) <= _CODE_ALPHABET else None

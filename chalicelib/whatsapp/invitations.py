@@ -110,13 +110,21 @@ def position(store: Store, config: Settings, code: str | None, holder: Holder, n
         if ticket is None:
             return replies.cancel_not_found(code)
         return replies.position(ticket.number, ticket.site, ticket.service_day, ticket.state)
-    held = [t for t in tickets.tickets_of_holder(store, config, holder, now) if t.service_day == today]
+    held = [t for t in _phone_tickets(store, holder) if t.service_day == today]
     if not held:
         return replies.position_none(today)
     return "\n\n".join(
         replies.position(t.number, t.site, t.service_day, t.state)
         for t in sorted(held, key=lambda t: t.number)
     )
+
+
+def _phone_tickets(store: Store, holder: Holder) -> list[Ticket]:
+    """The tickets this phone holds a slot for (its upcoming ones, and spent ones not yet
+    freed): two consistent reads. No use case lists a holder's tickets yet, so this reads the
+    slots under the key services/tickets.py gives a phone's (`phone#<key>`)."""
+    codes = list(store.slot_entries(f"phone#{holder.key}") or {})
+    return [t for t in store.tickets(codes) if t.holder == holder] if codes else []
 
 
 def still_open(hours: OpeningHours | None, local_now: datetime) -> bool:

@@ -22,6 +22,8 @@ from tests.support.counters import assert_numbers_are_one_to_issued, stored_coun
 from tests.support.faults import DieAt, ProcessDied
 from tests.support.servers import bind_store
 
+pytestmark = pytest.mark.usefixtures("no_ticket_proof")  # the counter's rules, without phones
+
 SITES = ("kab-blitar", "kec-wlingi")
 SITE = SITES[0]
 MONDAY = date(2026, 11, 23)  # the clock's today

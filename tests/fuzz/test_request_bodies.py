@@ -19,6 +19,8 @@ from chalicelib.core.service_day import parse_instant
 from tests.support.api_client import NO_BODY, Answer, Api, mint
 from tests.support.residents import nik_digits
 
+pytestmark = pytest.mark.usefixtures("no_ticket_proof")  # the counter's rules, without phones
+
 SITES = {"kab-blitar", "kec-wlingi"}
 VALID_NIK = "3505124509909101"
 FUZZ = settings(

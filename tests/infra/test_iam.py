@@ -5,6 +5,7 @@ parameters read by name."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -43,6 +44,13 @@ def test_no_policy_grants_a_dynamodb_action_or_table_by_wildcard(
             assert not [a for a in dynamodb if "*" in a or "?" in a], (owner, dynamodb)
             for resource in listed(statement["Resource"]):
                 assert "*" not in json.dumps(resource), (owner, resource)
+                if set(resource) == {"Fn::Sub"}:  # a table's index, by its name
+                    index = re.fullmatch(r"\$\{(\w+)\.Arn\}/index/([\w-]+)", resource["Fn::Sub"])
+                    assert index is not None, (owner, resource)
+                    table = template["Resources"][index.group(1)]
+                    names = [i["IndexName"] for i in table["Properties"].get("GlobalSecondaryIndexes", [])]
+                    assert index.group(2) in names, (owner, resource)
+                    continue
                 assert set(resource) == {"Fn::GetAtt"} and resource["Fn::GetAtt"][1] == "Arn", (
                     owner,
                     resource,

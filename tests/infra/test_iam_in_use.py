@@ -18,6 +18,8 @@ from chalicelib import runtime
 from infra.template import table_logical_id
 from tests.support.templates import Template, grants_of, listed, role_of, statements_of
 
+pytestmark = pytest.mark.usefixtures("no_ticket_proof")  # the counter's rules, without phones
+
 WEDNESDAY_MORNING = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)  # 09:00 WIB, an open day
 Calls = list[tuple[str, str, dict[str, Any]]]  # (service, operation, parameters)
 
@@ -47,8 +49,9 @@ def _used_on_tables(calls: Calls) -> dict[str, set[str]]:
     used: dict[str, set[str]] = {}
     for service, operation, parameters in calls:
         if service == "dynamodb":
-            kind = parameters["TableName"].removeprefix(prefix)
-            used.setdefault(operation, set()).add(table_logical_id(kind))
+            names = parameters["RequestItems"] if "RequestItems" in parameters else [parameters["TableName"]]
+            for name in names:
+                used.setdefault(operation, set()).add(table_logical_id(name.removeprefix(prefix)))
     return used
 
 
@@ -76,12 +79,14 @@ def test_the_api_uses_exactly_what_its_policy_grants_on_the_residents_and_admin_
     from chalicelib.settings import reset, secret, settings
 
     monkeypatch.setenv("LOKET_RATE_LIMIT_PER_MINUTE", "30")
+    monkeypatch.setenv("LOKET_TICKET_PROOF", "phone")
+    monkeypatch.setenv("LOKET_TICKETS_PER_PHONE", "1")
     reset()
     tokens = {
         role: mint(
             role, f"{role}-tester", secret("LOKET_JWT_SECRET"), settings().jwt_issuer, settings().jwt_audience
         )
-        for role in ("admin", "staff")
+        for role in ("admin", "staff", "operator", "resident")
     }  # type: ignore[arg-type]
     calls.clear()
     with Client(app, stage_name="local") as client:
@@ -97,11 +102,27 @@ def test_the_api_uses_exactly_what_its_policy_grants_on_the_residents_and_admin_
         assert call("GET", "/v1/health") == 200
         assert call("POST", "/v1/status", {"nik": "3505121708850001"}) == 404
         assert call("GET", "/v1/quota") == 200
-        assert call("POST", "/v1/tickets", {"nik": "3505121708850001"}) == 201
-        assert call("POST", "/v1/tickets", {"nik": "3505121708850001"}) == 200  # already holds one
+        assert call("POST", "/v1/tickets", {"nik": "3505121708850001"}) == 401  # no phone
+        first = client.http.request(
+            "POST",
+            "/v1/tickets",
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {tokens['resident']}"},
+            body=json.dumps({"nik": "3505121708850001"}).encode(),
+        )
+        assert first.status_code == 201
+        code = first.json_body["ticket"]["code"]
+        assert call("POST", "/v1/tickets", {"nik": "3505121708850001"}, "resident") == 200  # holds one
+        assert call("GET", "/v1/days") == 200
+        assert call("GET", f"/v1/tickets/{code}") == 200
+        assert call("DELETE", f"/v1/tickets/{code}") == 200
+        assert call("POST", "/v1/tickets", {"nik": "3505121708850001"}, "resident") == 201  # again
+        assert call("POST", "/v1/tickets", {"nik": "3505121708850003"}, "resident") == 409  # phone's cap
         assert call("PUT", "/v1/admin/quota/default", {"quota": 1}, "admin") == 200
-        assert call("POST", "/v1/tickets", {"nik": "3505121708850002"}) == 409  # full
-        assert call("PUT", "/v1/admin/quota/2026-11-26", {"quota": 5}, "admin") == 200
+        assert call("POST", "/v1/admin/tickets", {"nik": "3505121708850002"}, "operator") == 409  # full
+        door = {"quota": 5, "held_for_door": 2}
+        assert call("PUT", "/v1/admin/quota/2026-11-26", door, "admin") == 200
+        tomorrow = {"nik": "3505121708850002", "service_day": "2026-11-26"}
+        assert call("POST", "/v1/admin/tickets", tomorrow, "operator") == 201
         assert call("GET", "/v1/admin/quota", role="staff") == 200
         stage = {
             "nik": "3505121708850001",

@@ -25,12 +25,19 @@ TABLE_KEYS = {  # kind: (hash key, range key or None); every key attribute is a 
     "rate-limits": ("window_key", None),
     "whatsapp-messages": ("message_id", None),
     "verifications": ("text_key", None),
+    "holds": ("site", "nik_holder_key"),
+    "slots": ("slots_key", None),
+    "tickets": ("code", None),
 }
 EXPIRING_TABLES = {
     "rate-limits": "expires_at",
     "whatsapp-messages": "expires_at",
     "verifications": "expires_at",
+    "holds": "expires_at",
+    "slots": "expires_at",
 }
+# Beside the key attributes, what the tables' indexes are keyed by (name: attribute types).
+INDEX_KEYS = {"tickets": {"site_day": "S", "number": "N"}}
 ACCESS_LOG_LINE = {
     "requestId": "$context.requestId",
     "requestTime": "$context.requestTimeEpoch",
@@ -97,7 +104,8 @@ def test_the_tables_are_named_for_the_stage_with_the_keys_loket_reads_them_by(
         schema = {k["KeyType"]: k["AttributeName"] for k in table["Properties"]["KeySchema"]}
         keys[name] = (schema["HASH"], schema.get("RANGE"))
         types = {a["AttributeName"]: a["AttributeType"] for a in table["Properties"]["AttributeDefinitions"]}
-        assert types == dict.fromkeys(filter(None, keys[name]), "S"), name
+        kind = name.removeprefix(f"loket-{stage}-")
+        assert types == {**dict.fromkeys(filter(None, keys[name]), "S"), **INDEX_KEYS.get(kind, {})}, name
     assert keys == {f"loket-{stage}-{kind}": key for kind, key in TABLE_KEYS.items()}
 
 

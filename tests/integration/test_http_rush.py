@@ -17,6 +17,8 @@ from tests.support.counters import assert_numbers_are_one_to_issued, stored_coun
 from tests.support.load import QUOTA, all_at_once
 from tests.support.residents import distinct_niks
 
+pytestmark = pytest.mark.usefixtures("no_ticket_proof")  # the counter's rules, without phones
+
 SITE = "kab-blitar"
 MONDAY_0800_WIB = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 RESIDENTS = 2_000

@@ -13,7 +13,16 @@ from botocore.exceptions import ClientError
 
 from chalicelib.core.applications import Application, Service, Stage
 from chalicelib.core.quota import MAX_QUOTA, DayCounter
-from chalicelib.core.tickets import AlreadyHolds, Granted, Refused, Unprepared
+from chalicelib.core.tickets import (
+    AlreadyHolds,
+    Granted,
+    Hold,
+    Holder,
+    Refused,
+    Ticket,
+    TicketState,
+    Unprepared,
+)
 from chalicelib.store.memory import CounterItem, MemoryStore, MemoryWhatsAppMessages
 from chalicelib.store.ports import Store
 from chalicelib.store.values import SiteConfig, StoredApplication, Verification
@@ -88,6 +97,12 @@ def seed_counter(store: Store) -> Callable[[str, date, CounterItem], None]:
             quota=item.quota,
             day_quota=item.day_quota,
             holders=item.holders,
+            public_limit=item.quota - item.held_for_door,
+            door_limit=item.held_for_door,
+            public_active=item.issued - item.cancelled - item.door_active,
+            door_active=item.door_active,
+            cancelled=item.cancelled,
+            door=dict.fromkeys(item.door_holders, True),
         ).save()
 
     return save
@@ -451,6 +466,140 @@ class TestStoreContract:
         assert refused == Verification("id-1", "waiting", expires)
         assert store.confirm_verification("text-9", "phone-a", "*0001", "wamid.a", NOW, expires) is None
         assert store.verification("text-9") is None  # the refused write created nothing
+
+
+def a_hold(index: int, day: date = MONDAY, code: str | None = None, phone: str = "phone-a") -> Hold:
+    return Hold(SITE, holder(index), day, code or f"CODE{index:04d}"[:8], Holder("phone", phone), "0001", 1)
+
+
+def a_ticket(index: int, number: int, day: date = MONDAY, state: TicketState = "booked") -> Ticket:
+    return Ticket(
+        code=f"T{index:07d}"[:8],
+        site=SITE,
+        service_day=day,
+        number=number,
+        nik_last4=f"{index:04d}"[-4:],
+        nik_holder_key=holder(index),
+        state=state,
+        holder=Holder("phone", "phone-a"),
+        pool="public",
+        booked_at=NOW,
+    )
+
+
+class TestBookingStoreContract:
+    """The four items a take writes (ADR 0010), each alone: what the sequences rely on."""
+
+    # --- counters: pools and cancelled places ---------------------------------------------
+
+    def test_the_public_part_stops_at_quota_minus_the_door_and_the_door_has_its_own(
+        self, store: Store
+    ) -> None:
+        store.set_day_quota(SITE, MONDAY, 3, held_for_door=1)
+        assert store.take_ticket(SITE, MONDAY, holder(1)) == Granted(1, "public")
+        assert store.take_ticket(SITE, MONDAY, holder(2)) == Granted(2, "public")
+        assert isinstance(store.take_ticket(SITE, MONDAY, holder(3)), Refused)
+        assert store.take_ticket(SITE, MONDAY, holder(3), "door") == Granted(3, "door")
+        assert isinstance(store.take_ticket(SITE, MONDAY, holder(4), "door"), Refused)
+        assert store.take_ticket(SITE, MONDAY, holder(3), "public") == AlreadyHolds(3, "door")
+        counter = store.counter(SITE, MONDAY)
+        assert counter is not None
+        assert (counter.issued, counter.remaining, counter.door_remaining, counter.held_for_door) == (
+            3,
+            0,
+            0,
+            1,
+        )
+
+    def test_a_released_place_goes_back_once_and_its_number_is_never_handed_out_again(
+        self, store: Store
+    ) -> None:
+        store.set_day_quota(SITE, MONDAY, 2)
+        assert store.take_ticket(SITE, MONDAY, holder(1)) == Granted(1)
+        assert store.take_ticket(SITE, MONDAY, holder(2)) == Granted(2)
+        assert store.release_place(SITE, MONDAY, holder(1), 1, "public") is True
+        assert store.release_place(SITE, MONDAY, holder(1), 1, "public") is False  # a retry: once
+        assert store.release_place(SITE, MONDAY, holder(2), 9, "public") is False  # not its number
+        assert store.take_ticket(SITE, MONDAY, holder(3)) == Granted(3)  # the place, a new number
+        assert isinstance(store.take_ticket(SITE, MONDAY, holder(4)), Refused)
+        counter = store.counter(SITE, MONDAY)
+        assert counter is not None and (counter.issued, counter.cancelled, counter.active) == (3, 1, 2)
+        assert store.holder_numbers(SITE, MONDAY) == {holder(2): 2, holder(3): 3}
+
+    def test_a_door_place_released_goes_back_to_the_door(self, store: Store) -> None:
+        store.set_day_quota(SITE, MONDAY, 1, held_for_door=1)
+        assert store.take_ticket(SITE, MONDAY, holder(1), "door") == Granted(1, "door")
+        assert store.release_place(SITE, MONDAY, holder(1), 1, "door") is True
+        assert store.take_ticket(SITE, MONDAY, holder(2), "door") == Granted(2, "door")
+
+    def test_the_counters_of_a_window_come_in_one_query_in_order(self, store: Store) -> None:
+        for offset in (3, 0, 9):
+            store.set_day_quota(SITE, MONDAY + timedelta(days=offset), 5)
+        store.set_day_quota(OTHER_SITE, MONDAY + timedelta(days=1), 5)
+        days = [c.service_day for c in store.counters_between(SITE, MONDAY, MONDAY + timedelta(days=3))]
+        assert days == [MONDAY, MONDAY + timedelta(days=3)]
+
+    # --- holds ----------------------------------------------------------------------------
+
+    def test_a_hold_is_claimed_once_and_shows_itself_to_any_other_claim(self, store: Store) -> None:
+        first = a_hold(1, code="AAAAAAAA")
+        assert store.claim_hold(first, MONDAY) is None
+        assert store.claim_hold(first, MONDAY) is None  # the same code: a retry
+        assert store.claim_hold(a_hold(1, code="BBBBBBBB", phone="phone-b"), MONDAY) == first
+        assert store.hold(SITE, holder(1)) == first
+
+    def test_a_hold_for_a_past_day_gives_way_and_a_release_needs_the_code(self, store: Store) -> None:
+        assert store.claim_hold(a_hold(1, code="AAAAAAAA"), MONDAY) is None
+        later = a_hold(1, MONDAY + timedelta(days=1), code="BBBBBBBB")
+        assert store.claim_hold(later, MONDAY + timedelta(days=1)) is None  # Monday is past then
+        assert store.release_hold(SITE, holder(1), "AAAAAAAA") is False
+        assert store.hold(SITE, holder(1)) == later
+        assert store.release_hold(SITE, holder(1), "BBBBBBBB") is True
+        assert store.hold(SITE, holder(1)) is None
+
+    # --- slots ----------------------------------------------------------------------------
+
+    def test_a_phone_gets_at_most_its_cap_of_slots_and_a_retry_keeps_its_own(self, store: Store) -> None:
+        until = NOW + timedelta(days=3)
+        assert store.slot_entries("phone#a") is None
+        assert store.take_slot("phone#a", "AAAAAAAA", "2026-11-23@1", 2, until) is True
+        assert store.take_slot("phone#a", "BBBBBBBB", "2026-11-24@1", 2, until) is True
+        assert store.take_slot("phone#a", "CCCCCCCC", "2026-11-25@1", 2, until) is False
+        assert store.take_slot("phone#a", "AAAAAAAA", "2026-11-23@1", 2, until) is True
+        assert store.slot_entries("phone#a") == {"AAAAAAAA": "2026-11-23@1", "BBBBBBBB": "2026-11-24@1"}
+        assert store.release_slot("phone#a", "AAAAAAAA") is True
+        assert store.release_slot("phone#a", "AAAAAAAA") is False
+        assert store.take_slot("phone#a", "CCCCCCCC", "2026-11-25@1", 2, until) is True
+        assert store.take_slot("phone#b", "DDDDDDDD", "2026-11-25@1", 2, until) is True  # each its own
+
+    # --- tickets --------------------------------------------------------------------------
+
+    def test_a_ticket_is_put_once_by_its_code_and_read_back_alike(self, store: Store) -> None:
+        ticket = a_ticket(1, 1)
+        assert store.put_ticket(ticket) == (ticket, True)
+        other = a_ticket(1, 7)  # the same code, another number: the stored one stands
+        assert store.put_ticket(other) == (ticket, False)
+        assert store.ticket(ticket.code) == ticket
+        assert store.ticket("ZZZZZZZZ") is None
+        assert store.tickets([ticket.code, "ZZZZZZZZ"]) == [ticket]
+
+    def test_a_day_s_tickets_come_by_number(self, store: Store) -> None:
+        for index, number in ((3, 3), (1, 1), (2, 2)):
+            store.put_ticket(a_ticket(index, number))
+        store.put_ticket(a_ticket(9, 1, MONDAY + timedelta(days=1)))
+        assert [t.number for t in store.tickets_of_day(SITE, MONDAY)] == [1, 2, 3]
+        found = store.ticket_with_number(SITE, MONDAY, 2)
+        assert found is not None and found.code == a_ticket(2, 2).code
+        assert store.ticket_with_number(SITE, MONDAY, 4) is None
+
+    def test_a_state_moves_only_from_the_states_named(self, store: Store) -> None:
+        ticket = a_ticket(1, 1)
+        store.put_ticket(ticket)
+        moved, done = store.change_ticket_state(ticket.code, ("booked",), "cancelled", NOW)
+        assert done is True and moved is not None and (moved.state, moved.cancelled_at) == ("cancelled", NOW)
+        again, done = store.change_ticket_state(ticket.code, ("booked",), "cancelled", NOW)
+        assert done is False and again == moved
+        assert store.change_ticket_state("ZZZZZZZZ", ("booked",), "cancelled", NOW) == (None, False)
 
 
 @pytest.mark.parametrize("backend", ["moto_server", "dynalite"], indirect=True)

@@ -43,12 +43,13 @@ def _client_hash_of(route: str) -> str:
 
 
 def test_a_nik_an_address_and_a_wa_id_of_the_same_text_hash_under_three_keys(
-    gateway: GatewayApi, clock: Clock
+    gateway: GatewayApi, clock: Clock, no_ticket_proof: None
 ) -> None:
     stage = {"nik": SAME, "service": "kk", "stage": "received", "updated_at": "2026-11-25T08:00:00+07:00"}
     assert gateway.call("POST", "/v1/admin/applications", stage, token=mint("staff")).status == 200
     assert gateway.post("/v1/status", {"nik": SAME}).status == 200
-    text = InboundText(message_id="wamid.keys", wa_id=SAME, phone_number_id="office", text=f"ANTRE {SAME}")
+    assert gateway.post("/v1/tickets", {"nik": SAME}).status == 201
+    text = InboundText(message_id="wamid.keys", wa_id=SAME, phone_number_id="office", text=f"STATUS {SAME}")
     assert answer(runtime.store(), text, clock()) is not None
 
     [application] = list(ApplicationRecord.scan())

@@ -11,6 +11,8 @@ from chalicelib.store.memory import MemoryStore
 from tests.support.api_client import Api
 from tests.support.residents import nik
 
+pytestmark = pytest.mark.usefixtures("no_ticket_proof")  # the counter's rules, without phones
+
 KABUPATEN_OFFICE = {
     "code": "kab-blitar",
     "name": "Dinas Kependudukan dan Pencatatan Sipil Kabupaten Blitar",

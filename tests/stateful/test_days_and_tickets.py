@@ -23,6 +23,7 @@ from chalicelib import runtime
 from chalicelib import settings as loket_settings
 from chalicelib.core.errors import Closed, InvalidDay, QuotaExhausted
 from chalicelib.core.nik import parse_nik
+from chalicelib.core.tickets import ANYONE
 from chalicelib.events import rollover
 from chalicelib.services import days, tickets
 from tests.support.api_client import Clock
@@ -97,9 +98,10 @@ class DaysAndTickets(RuleBasedStateMachine):
         model = self.days.setdefault((site, today), DayModel())
         holder, quota = nik.holder_key(self.key), self.quota_in_force(site, today)
         try:
-            number, granted = tickets.take_ticket(
-                self.store, loket_settings.settings(), site, today, nik, self.key
+            taken = tickets.take(
+                self.store, loket_settings.settings(), site, today, nik, ANYONE, self.clock.instant, self.key
             )
+            number, granted = taken.ticket.number, taken.created
         except Closed:
             assert holder not in model.holders and quota == 0
             return

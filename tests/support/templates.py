@@ -40,7 +40,8 @@ def grants_of(template: Template, role: str) -> dict[str, set[str]]:
             continue
         for action in listed(statement["Action"]):
             if action.startswith("dynamodb:"):
-                tables = {r["Fn::GetAtt"][0] for r in listed(statement["Resource"])}
+                # A table's own ARN; its indexes' ARNs (Fn::Sub) come with it.
+                tables = {r["Fn::GetAtt"][0] for r in listed(statement["Resource"]) if "Fn::GetAtt" in r}
                 grants.setdefault(action.removeprefix("dynamodb:"), set()).update(tables)
     return grants
 

@@ -36,7 +36,34 @@ def test_a_day_quota_opens_a_saturday_and_zero_closes_a_wednesday() -> None:
     ],
 )
 def test_the_state_of_a_day(quota: int, issued: int, state: str) -> None:
-    assert day_state(quota, issued) == state
+    assert DayCounter("kab-blitar", WEDNESDAY, quota=quota, issued=issued).state == state
+
+
+@pytest.mark.parametrize(
+    ("quota", "issued", "cancelled", "held", "door_active", "remaining", "state"),
+    [
+        (400, 400, 1, 0, 0, 1, "open"),  # a cancelled ticket's place goes back to the day
+        (400, 400, 0, 0, 0, 0, "full"),
+        (10, 6, 0, 4, 0, 0, "full"),  # the door's 4 are not for residents
+        (10, 6, 0, 4, 2, 2, "open"),  # 2 of the 6 came from the door's part
+        (10, 3, 3, 0, 0, 10, "open"),
+        (10, 0, 0, 10, 0, 0, "full"),
+    ],
+)
+def test_the_room_residents_have_counts_cancels_back_and_leaves_the_door_its_part(
+    quota: int, issued: int, cancelled: int, held: int, door_active: int, remaining: int, state: str
+) -> None:
+    counter = DayCounter(
+        "kab-blitar",
+        WEDNESDAY,
+        quota=quota,
+        issued=issued,
+        cancelled=cancelled,
+        held_for_door=held,
+        door_active=door_active,
+    )
+    assert (counter.remaining, counter.state) == (remaining, state)
+    assert day_state(quota, remaining) == state
 
 
 def test_a_quota_lowered_below_the_issued_count_shows_nothing_remaining() -> None:

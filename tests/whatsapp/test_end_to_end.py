@@ -160,8 +160,12 @@ def test_a_resident_books_tomorrow_cancels_and_books_another_day_through_the_loc
     assert found is not None
     code = found.group(1)
     assert "sudah punya nomor antrean untuk *Selasa, 1 Desember 2026*" in says(f"ANTRE {NIK_READY} 3/12")
-    assert says(f"BATAL {code}").startswith("Nomor antrean *1* untuk Selasa, 1 Desember 2026 sudah dibatalkan.")
-    assert says(f"ANTRE {NIK_READY} 3/12").startswith("Nomor antrean Anda: *1*\nHari: Kamis, 3 Desember 2026\n")
+    assert says(f"BATAL {code}").startswith(
+        "Nomor antrean *1* untuk Selasa, 1 Desember 2026 sudah dibatalkan."
+    )
+    assert says(f"ANTRE {NIK_READY} 3/12").startswith(
+        "Nomor antrean Anda: *1*\nHari: Kamis, 3 Desember 2026\n"
+    )
     settle()
     assert len(graph_env.calls) == 4
     ticket = linearizable_store.ticket(code)
