@@ -33,21 +33,25 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from chalicelib import runtime
-from chalicelib.core.errors import Closed, NotFound, QuotaExhausted, RateLimited, Unavailable
+from chalicelib.core.errors import NotFound, RateLimited, Unavailable
 from chalicelib.core.service_day import service_day
 from chalicelib.logs import log
-from chalicelib.services import days, status, tickets
+from chalicelib.services import days, status
 from chalicelib.services.rate_limit import check_rate
 from chalicelib.settings import HashPurpose, hash_key, settings
 from chalicelib.store.ports import Store
 from chalicelib.store.whatsapp_ports import AlreadyClaimed, Claimed, ReplyState, WhatsAppMessages
-from chalicelib.whatsapp import replies
+from chalicelib.whatsapp import invitations, replies
 from chalicelib.whatsapp.commands import (
+    AskCancel,
     AskHelp,
+    AskPosition,
     AskQuota,
+    AskSchedule,
     AskStatus,
     AskTicket,
     AskVerification,
+    BadCode,
     BadNik,
     BadVerification,
     Command,
@@ -244,19 +248,22 @@ def _run(store: Store, command: Command, message: InboundText, now: datetime) ->
         except NotFound:
             return replies.status_not_found(command.nik)
         return replies.status(command.nik, applications, config.tz)
-    if isinstance(command, AskTicket):
-        from chalicelib.core.phone import parse_phone
-        from chalicelib.core.tickets import Holder
-
-        phone = parse_phone(message.wa_id).keyed_hash(hash_key(HashPurpose.PHONE))
-        try:
-            taken = tickets.take(store, config, site, today, command.nik, Holder("phone", phone), now, key)
-        except (QuotaExhausted, Closed) as refused:
-            return replies.ticket_refused(refused.code, site, today)
-        return replies.ticket(command.nik, site, today, taken.ticket.number, taken.created)
+    if isinstance(command, (AskTicket, AskCancel, AskPosition)):
+        holder = invitations.phone_holder(message.wa_id)
+        if holder is None:
+            return replies.phone_unusable()
+        if isinstance(command, AskTicket):
+            return invitations.take(store, config, command.nik, command.day, holder, now)
+        if isinstance(command, AskCancel):
+            return invitations.cancel(store, config, command.code, holder, now)
+        return invitations.position(store, config, command.code, holder, now)
+    if isinstance(command, AskSchedule):
+        return invitations.schedule(store, config, now)
     if isinstance(command, AskQuota):
         return replies.quota(days.day_counter(store, config, site, today))
     if isinstance(command, BadNik):
         return replies.bad_nik(command.command)
+    if isinstance(command, BadCode):
+        return replies.bad_code()
     assert isinstance(command, AskHelp), command
     return replies.help_text()

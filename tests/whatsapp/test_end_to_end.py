@@ -141,3 +141,32 @@ def test_meta_verification_through_the_local_server(loket_url: str) -> None:
     assert response.headers["Content-Type"].startswith("text/plain")
     params["hub.verify_token"] = "guess"
     assert requests.get(loket_url + WEBHOOK, params=params, timeout=10).status_code == 403
+
+
+def test_a_resident_books_tomorrow_cancels_and_books_another_day_through_the_local_server(
+    loket_url: str, graph_env: StandInGraph, monday: Any, linearizable_store: Any
+) -> None:
+    import re
+
+    def says(text: str) -> str:
+        before = len(graph_env.sent)
+        assert _post(loket_url, text_webhook(text)).status_code == 200
+        sent = graph_env.wait_for_sent(before + 1)
+        return sent[before].text
+
+    booked = says(f"ANTRE {NIK_READY} besok")
+    assert booked.startswith("Nomor antrean Anda: *1*\nHari: Selasa, 1 Desember 2026\n")
+    found = re.search(r"Kode: \*([A-Z2-9]{8})\*", booked)
+    assert found is not None
+    code = found.group(1)
+    assert "sudah punya nomor antrean untuk *Selasa, 1 Desember 2026*" in says(f"ANTRE {NIK_READY} 3/12")
+    assert says(f"BATAL {code}").startswith(
+        "Nomor antrean *1* untuk Selasa, 1 Desember 2026 sudah dibatalkan."
+    )
+    assert says(f"ANTRE {NIK_READY} 3/12").startswith(
+        "Nomor antrean Anda: *1*\nHari: Kamis, 3 Desember 2026\n"
+    )
+    settle()
+    assert len(graph_env.calls) == 4
+    ticket = linearizable_store.ticket(code)
+    assert ticket is not None and ticket.state == "cancelled"

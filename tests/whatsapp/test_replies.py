@@ -19,6 +19,8 @@ from chalicelib.whatsapp.texts import TEXTS as WHATSAPP_TEXTS
 NIK = parse_nik("3505124509909001")
 WIB = timezone(timedelta(hours=7))
 MONDAY = date(2026, 11, 30)
+SATURDAY = date(2026, 12, 5)
+CODE = "K7Q2M94X"
 
 
 def test_every_whatsapp_text_has_indonesian_and_english() -> None:
@@ -60,15 +62,21 @@ def test_kuota_names_the_site_with_its_address_and_hours_not_its_code(issued: in
     assert "kab-blitar" not in text
 
 
+def _ticket(site: str = "kab-blitar", day: date = MONDAY, lang: str = "id", **kwargs: object) -> str:
+    fields: dict[str, object] = {"code": CODE, "last4": NIK.last4, "created": True, "today": MONDAY}
+    fields.update(kwargs)
+    return replies.ticket_taken(3, site, day, lang=lang, **fields)  # type: ignore[arg-type]
+
+
 def test_antre_says_where_to_go_and_when_it_opens() -> None:
-    text = replies.ticket(NIK, "kec-wlingi", MONDAY, 3, granted=True)
+    text = _ticket("kec-wlingi")
     assert "Tempat: Kantor Kecamatan Wlingi\nAlamat: Wlingi, Kabupaten Blitar, Jawa Timur\n" in text
     assert "Jam layanan: Senin-Kamis 08.00-15.00, Jumat 08.00-11.00" in text
     assert "kec-wlingi" not in text
 
 
 def test_in_english_the_hours_are_worded_in_english() -> None:
-    text = replies.ticket(NIK, "kab-blitar", MONDAY, 3, granted=True, lang="en")
+    text = _ticket(lang="en")
     assert "Address: Kanigoro, Kabupaten Blitar, Jawa Timur" in text
     assert "Opening hours: Monday-Thursday 08:00-15:00, Friday 08:00-11:00" in text
 
@@ -80,8 +88,8 @@ def test_a_site_without_address_or_hours_is_named_by_its_code_read_as_words(
 
     monkeypatch.setenv("LOKET_SITES", "kab-blitar,kec-sanankulon")
     settings_module.reset()
-    text = replies.ticket(NIK, "kec-sanankulon", MONDAY, 3, granted=True)
-    assert "Tempat: Kec Sanankulon\nNIK akhiran 9001" in text
+    text = _ticket("kec-sanankulon")
+    assert "Tempat: Kec Sanankulon\nKode: *K7Q2M94X*" in text
     assert "Alamat" not in text and "Jam layanan" not in text
 
 
@@ -91,7 +99,9 @@ def test_no_reply_shows_more_than_the_last_four_digits(lang: str) -> None:
     texts = [
         replies.status(NIK, apps, WIB, lang),  # type: ignore[arg-type]
         replies.status_not_found(NIK, lang),  # type: ignore[arg-type]
-        replies.ticket(NIK, "kab-blitar", MONDAY, 7, granted=False, lang=lang),  # type: ignore[arg-type]
+        _ticket(lang=lang, created=False),
+        _ticket(lang=lang, code=None),
+        replies.holds_other_day(NIK.last4, MONDAY, lang),  # type: ignore[arg-type]
     ]
     for text in texts:
         assert NIK.digits not in text
@@ -134,3 +144,153 @@ def test_an_instant_at_datetimes_limits_keeps_the_date_it_was_written_with(
 ) -> None:
     text = replies.status(NIK, [Application(Service.EKTP, Stage.READY, stored)], WIB)
     assert expected in text
+
+
+# --- invitations: a ticket for a chosen day -----------------------------------------------------
+
+
+def test_a_ticket_for_a_later_day_names_the_day_the_code_and_what_to_bring() -> None:
+    text = _ticket(day=SATURDAY)
+    assert text.startswith("Nomor antrean Anda: *3*\nHari: Sabtu, 5 Desember 2026\n")
+    assert "Tempat: Dinas Kependudukan dan Pencatatan Sipil Kabupaten Blitar\n" in text
+    assert "Alamat: Kanigoro, Kabupaten Blitar, Jawa Timur\n" in text
+    assert "Kode: *K7Q2M94X*\n" in text
+    assert "Silakan datang pada *Sabtu, 5 Desember 2026*" in text
+    assert "hanya berlaku pada hari itu" in text
+    assert "Yang perlu dibawa:\n- KTP-el atau KK asli\n" in text
+    assert "Kirim *BATAL K7Q2M94X*" in text
+    assert "kab-blitar" not in text
+
+
+def test_a_ticket_for_today_says_come_today() -> None:
+    text = _ticket()
+    assert "Silakan datang hari ini" in text
+    assert "Silakan datang pada" not in text
+
+
+def test_a_ticket_already_held_says_so_with_its_day() -> None:
+    assert _ticket(created=False).startswith("Anda sudah punya nomor antrean hari ini: *3*")
+    held = _ticket(day=SATURDAY, created=False)
+    assert held.startswith("Anda sudah punya nomor antrean untuk Sabtu, 5 Desember 2026: *3*")
+
+
+def test_a_ticket_another_phone_holds_is_shown_without_its_code() -> None:
+    text = _ticket(day=SATURDAY, created=False, code=None)
+    assert "Kode" not in text and "BATAL" not in text and CODE not in text
+    assert "kodenya hanya diberikan kepada yang mengambilnya" in text
+
+
+def test_holds_other_day_names_the_day_held_and_says_cancel_first() -> None:
+    text = replies.holds_other_day("9001", SATURDAY)
+    assert "NIK akhiran 9001 sudah punya nomor antrean untuk *Sabtu, 5 Desember 2026*" in text
+    assert "batalkan dulu nomor itu: kirim *BATAL <kode>*" in text
+
+
+def test_a_full_day_points_to_the_next_day_with_room_in_a_form_antre_reads() -> None:
+    from chalicelib.whatsapp.day_words import read_day
+
+    text = replies.quota_exhausted("kab-blitar", MONDAY, SATURDAY, date(2026, 12, 14))
+    assert "nomor antrean untuk Senin, 30 November 2026 di Dinas Kependudukan" in text
+    assert "sudah habis" in text
+    assert "Hari terdekat yang masih ada nomor: *Sabtu, 5 Desember 2026*" in text
+    assert "Kirim *ANTRE <NIK> 5/12*" in text
+    assert read_day("5/12", MONDAY, 14) == SATURDAY
+
+
+def test_a_full_window_says_there_is_no_other_day_yet() -> None:
+    text = replies.quota_exhausted("kab-blitar", MONDAY, None, date(2026, 12, 14))
+    assert "Sampai Senin, 14 Desember 2026 belum ada hari lain" in text
+    assert "*JADWAL*" in text
+
+
+def test_closed_and_phone_limit_say_what_to_do() -> None:
+    closed = replies.closed("kab-blitar", SATURDAY)
+    assert "tidak ada layanan antrean di Dinas Kependudukan" in closed and "Sabtu, 5 Desember 2026" in closed
+    assert "*JADWAL*" in closed
+    limit = replies.phone_limit(4)
+    assert "sudah memegang 4 nomor antrean" in limit and "*BATAL <kode>*" in limit
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (date(2026, 11, 29), "Minggu, 29 November 2026 sudah lewat"),
+        (date(2026, 12, 15), "Selasa, 15 Desember 2026 terlalu jauh"),
+        (SATURDAY, "Sabtu, 5 Desember 2026 bukan hari layanan di Dinas"),
+    ],
+)
+def test_an_invalid_day_says_why(day: date, expected: str) -> None:
+    text = replies.invalid_day("kab-blitar", day, MONDAY, date(2026, 12, 14))
+    assert expected in text
+    assert "*JADWAL*" in text
+
+
+@pytest.mark.parametrize(
+    ("reason", "expected"), [("unreadable", "tidak dapat dibaca"), ("no_such_date", "tidak ada di kalender")]
+)
+def test_a_day_that_cannot_be_read_shows_the_forms_with_a_date_ahead(reason: str, expected: str) -> None:
+    from chalicelib.whatsapp.day_words import read_day
+
+    text = replies.bad_day(reason, MONDAY)  # type: ignore[arg-type]
+    assert expected in text
+    for form in ("besok", "lusa", "senin", "3/12", "3 Desember"):
+        assert f"*ANTRE <NIK> {form}*" in text
+        assert read_day(form, MONDAY, 14) >= MONDAY  # type: ignore[operator]
+    assert "Tanpa hari: nomor untuk hari ini." in text
+
+
+def test_cancel_replies() -> None:
+    assert replies.cancelled(3, SATURDAY).startswith(
+        "Nomor antrean *3* untuk Sabtu, 5 Desember 2026 sudah dibatalkan"
+    )
+    assert "dengan kode *K7Q2M94X* yang diambil dari nomor WhatsApp ini" in replies.cancel_not_found(CODE)
+    served = replies.not_cancellable(3, MONDAY, "served", MONDAY)
+    assert (
+        served
+        == "Nomor antrean *3* untuk Senin, 30 November 2026 tidak dapat dibatalkan lagi: sudah dilayani."
+    )
+    assert replies.not_cancellable(3, MONDAY, "booked", SATURDAY).endswith(": harinya sudah lewat.")
+    assert "*BATAL K7Q2M94X*" in replies.bad_code()
+
+
+def _counter(day: date, quota: int, issued: int) -> DayCounter:
+    return DayCounter("kab-blitar", day, quota=quota, issued=issued)
+
+
+def test_jadwal_lists_the_open_days_with_room_and_skips_the_rest() -> None:
+    counters = [
+        _counter(MONDAY, 400, 400),  # full
+        _counter(date(2026, 12, 1), 400, 120),
+        _counter(date(2026, 12, 2), 0, 0),  # closed
+        _counter(date(2026, 12, 3), 400, 0),
+    ]
+    text = replies.schedule("kab-blitar", counters, date(2026, 12, 14))
+    assert "- Selasa, 1 Des: sisa 280\n- Kamis, 3 Des: sisa 400\n" in text
+    assert "30 Nov" not in text and "2 Des" not in text
+    assert "misalnya ANTRE <NIK> 1/12." in text
+
+
+def test_jadwal_lists_at_most_a_week_of_days() -> None:
+    counters = [_counter(MONDAY + timedelta(days=n), 400, 0) for n in range(15)]
+    text = replies.schedule("kab-blitar", counters, date(2026, 12, 14))
+    assert text.count("\n- ") == replies.SCHEDULE_DAYS == 7
+
+
+def test_jadwal_with_no_room_anywhere_says_so() -> None:
+    text = replies.schedule("kab-blitar", [_counter(MONDAY, 400, 400)], date(2026, 12, 14))
+    assert text.startswith("Sampai Senin, 14 Desember 2026 tidak ada hari yang masih ada nomor antrean")
+
+
+def test_posisi_gives_the_number_and_state_or_says_there_is_none() -> None:
+    text = replies.position(3, "kab-blitar", MONDAY, "checked_in")
+    assert text.startswith("Nomor antrean Anda: *3*\nHari: Senin, 30 November 2026\n")
+    assert "Status: sudah lapor kedatangan, menunggu dipanggil" in text
+    none = replies.position_none(MONDAY)
+    assert "tidak memegang nomor antrean untuk hari ini (Senin, 30 November 2026)" in none
+
+
+def test_every_ticket_state_is_worded_in_both_languages() -> None:
+    from chalicelib.whatsapp.texts import TICKET_STATES
+
+    assert set(TICKET_STATES) == {"booked", "checked_in", "called", "served", "no_show", "cancelled"}
+    assert all(set(words) == {"id", "en"} for words in TICKET_STATES.values())
