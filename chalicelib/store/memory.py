@@ -20,6 +20,7 @@ from chalicelib.core.applications import Application, Service, Stage
 from chalicelib.core.queue import Queue
 from chalicelib.core.quota import DayCounter
 from chalicelib.core.tickets import (
+    STAMPED,
     AlreadyHolds,
     Granted,
     Hold,
@@ -239,16 +240,24 @@ class MemoryStore:
         return next((t for t in self.tickets_of_day(site, day) if t.number == number), None)
 
     def change_ticket_state(
-        self, code: str, from_states: tuple[TicketState, ...], to: TicketState, at: datetime
+        self,
+        code: str,
+        from_states: tuple[TicketState, ...],
+        to: TicketState,
+        at: datetime,
+        desk: int | None = None,
+        day: date | None = None,
     ) -> tuple[Ticket | None, bool]:
         with self._lock:
             ticket = self._tickets.get(code)
             if ticket is None or ticket.state not in from_states:
                 return ticket, False
-            cancelled_at = _stored_ticket(replace(ticket, cancelled_at=at)).cancelled_at
-            moved = replace(
-                ticket, state=to, cancelled_at=cancelled_at if to == "cancelled" else ticket.cancelled_at
-            )
+            if day is not None and ticket.service_day != day:
+                return ticket, False
+            stamps: dict[str, Any] = {STAMPED[to]: at} if to in STAMPED else {}
+            if desk is not None:
+                stamps["desk"] = desk
+            moved = _stored_ticket(replace(ticket, state=to, **stamps))
             self._tickets[code] = moved
             return moved, True
 
