@@ -3,6 +3,7 @@
 from chalice.app import AuthRequest, AuthResponse, Cron, Rate, Response
 
 from chalicelib.http import handlers
+from chalicelib.http.csv_answers import as_csv, wants_csv
 from chalicelib.http.edge import Edge, LoketChalice, answer_other_methods, authorize
 
 app = LoketChalice(app_name="loket")
@@ -60,6 +61,14 @@ def cancel_ticket(code: str) -> Response:
     return edge(handlers.delete_ticket, code=code)
 
 
+@app.route("/v1/queue", methods=["GET"])
+def queue() -> Response:
+    response = edge(handlers.get_queue)
+    if response.status_code == 200:  # every waiting phone polls it: shared for a few seconds
+        response.headers["Cache-Control"] = "public, max-age=5"
+    return response
+
+
 @app.route("/v1/days", methods=["GET"])
 def booking_days() -> Response:
     return edge(handlers.get_days)
@@ -81,6 +90,31 @@ def verification(verification_id: str) -> Response:
 @app.route("/v1/admin/tickets", methods=["POST"], authorizer=bearer, content_types=ANY_BODY)
 def admin_tickets() -> Response:
     return edge(handlers.admin_post_ticket)
+
+
+@app.route("/v1/admin/checkins", methods=["POST"], authorizer=bearer, content_types=ANY_BODY)
+def admin_checkins() -> Response:
+    return edge(handlers.admin_post_checkin)
+
+
+@app.route("/v1/admin/calls", methods=["POST"], authorizer=bearer, content_types=ANY_BODY)
+def admin_calls() -> Response:
+    return edge(handlers.admin_post_call)
+
+
+@app.route("/v1/admin/tickets/{code}", methods=["PUT"], authorizer=bearer, content_types=ANY_BODY)
+def admin_ticket(code: str) -> Response:
+    return edge(handlers.admin_put_ticket, code=code)
+
+
+@app.route("/v1/admin/report", methods=["GET"], authorizer=bearer)
+def admin_report() -> Response:
+    response = edge(handlers.admin_get_report)
+    return (
+        as_csv(response, "report")
+        if wants_csv(app.current_request) and response.status_code == 200
+        else response
+    )
 
 
 @app.route("/v1/admin/quota", methods=["GET"], authorizer=bearer)

@@ -55,9 +55,10 @@ GRANTS: dict[str, Grants] = {
             ("rate-limits", ["UpdateItem"]),
             ("whatsapp-messages", ["DeleteItem", "GetItem", "PutItem", "UpdateItem"]),
             ("verifications", ["GetItem", "PutItem", "UpdateItem"]),
-            ("holds", ["DeleteItem", "PutItem"]),  # a refused claim returns the hold (ALL_OLD)
+            ("holds", ["DeleteItem", "GetItem", "PutItem"]),  # GetItem: a check-in by NIK
             ("slots", ["GetItem", "PutItem", "UpdateItem"]),
             ("tickets", ["BatchGetItem", "GetItem", "PutItem", "Query", "UpdateItem"]),
+            ("queues", ["GetItem", "UpdateItem"]),
         ],
         queues=[("QueueWhatsAppReplies", "WhatsAppReplyQueue", ["SendMessage"])],
         # LOKET_JWT_SECRET: a verified phone's session collects a resident token here.
@@ -65,7 +66,11 @@ GRANTS: dict[str, Grants] = {
     ),
     "bearer": Grants(secrets=["LOKET_JWT_SECRET"]),
     "rollover": Grants(
-        tables=[("sites", ["GetItem"]), ("day-counters", ["UpdateItem"])],
+        tables=[
+            ("sites", ["GetItem"]),
+            ("day-counters", ["UpdateItem"]),
+            ("tickets", ["Query", "UpdateItem"]),  # the day that ended: its no-shows
+        ],
         queues=[("ReportFailedEvents", "FailedEventsQueue", ["SendMessage"])],
     ),
     # What the ticket sequences' finishing writes need (services/repair.py), and to read a

@@ -10,6 +10,7 @@ from chalicelib import runtime
 from chalicelib.core.service_day import service_day
 from chalicelib.logs import log
 from chalicelib.services.days import rollover
+from chalicelib.services.queue import close_days
 from chalicelib.settings import settings
 
 
@@ -26,6 +27,8 @@ def handle(event: Any) -> dict[str, Any]:
         with suppress(ValueError):
             instant = max(instant, datetime.fromisoformat(scheduled.replace("Z", "+00:00")))
     day = service_day(instant, config.tz)
+    # The day that ended first: its booked tickets nobody checked in are no-shows.
+    no_shows = close_days(runtime.store(), config, day, runtime.now())
     sites = rollover(runtime.store(), config, day)
-    log("rollover", service_day=day.isoformat(), sites=sites)
-    return {"service_day": day.isoformat(), "sites": sites}
+    log("rollover", service_day=day.isoformat(), sites=sites, no_shows=no_shows)
+    return {"service_day": day.isoformat(), "sites": sites, "no_shows": no_shows}

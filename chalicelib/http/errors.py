@@ -37,11 +37,7 @@ def error_parts(error: LoketError, language: Language) -> tuple[int, dict[str, s
     if isinstance(error, (RateLimited, Unavailable)):
         headers["Retry-After"] = str(error.retry_after_seconds)
     body = error_body(error.code, language)
-    fields = error.fields()
-    # Beside the code inside `error`, and at the top level too, where a client reading
-    # `service_day` or `next_day_with_room` off a ticket's answer would look.
-    body["error"].update(fields)
-    body.update(fields)
+    body["error"].update(error.fields())  # a day, for instance: inside `error`, its shape kept
     return STATUS_OF.get(error.code, 500), headers, body
 
 

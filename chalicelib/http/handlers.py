@@ -98,15 +98,17 @@ def get_ticket(request: Request, code: str) -> Answer:
     per client)."""
     _limit(request, "ticket-codes")
     query(request, allowed=set())
+    from chalicelib.services import queue
+
     ticket = tickets.find(runtime.store(), _code(code))
     if ticket is None:
         raise NotFound()
-    config = settings()
-    today = service_day(runtime.now(), config.tz)
-    ahead = 0
-    if ticket.service_day == today and ticket.state in ("booked", "checked_in"):
-        ahead = tickets.ahead_of(runtime.store(), ticket)
-    return 200, {"ticket": _ticket(ticket, language(request), True), "ahead": ahead}
+    config, now = settings(), runtime.now()
+    where = queue.position(runtime.store(), config, ticket, now)
+    answer: dict[str, Any] = {"ticket": _ticket(ticket, language(request), True), "ahead": where.ahead}
+    if where.estimated_call_at is not None:
+        answer["estimated_call_at"] = _instant(where.estimated_call_at)
+    return 200, answer
 
 
 def delete_ticket(request: Request, code: str) -> Answer:
@@ -114,6 +116,88 @@ def delete_ticket(request: Request, code: str) -> Answer:
     query(request, allowed=set())
     ticket = tickets.cancel(runtime.store(), settings(), _code(code), runtime.now())
     return 200, {"ticket": _ticket(ticket, language(request), True)}
+
+
+def get_queue(request: Request) -> Answer:
+    """What every waiting phone polls: one read of one small item (a CDN may share it)."""
+    from chalicelib.services import queue
+
+    _limit(request, "queue", fail_open=True)
+    params = query(request, allowed={"site"})
+    config = settings()
+    site = days.known_site(config, params.get("site"))
+    board = queue.board(runtime.store(), config, site, runtime.now())
+    return 200, {
+        "site": site,
+        "service_day": board.service_day.isoformat(),
+        "now_serving": [{"desk": d, "number": n} for d, n in sorted(board.now_serving.items())],
+        "waiting": len(board.waiting),
+        "served": len(board.served),
+        "minutes_per_resident": board.minutes_per_resident or config.minutes_per_resident,
+        "updated_at": _instant(board.updated_at or runtime.now()),
+    }
+
+
+def admin_post_checkin(request: Request) -> Answer:
+    """At the door: a ticket of today by its code (the QR code) or its NIK."""
+    from chalicelib.services import queue
+
+    _require(request, "staff", "admin")
+    body = json_object(request, allowed={"code", "nik", "site"}, required=set())
+    if ("code" in body) == ("nik" in body):
+        raise InvalidRequest("give a code or a nik")
+    config = settings()
+    site = days.known_site(config, _body_site(body))
+    if "code" in body:
+        code = parse_ticket_code(body["code"])
+        if code is None:
+            raise NotFound()
+        ticket = queue.check_in(runtime.store(), config, site, runtime.now(), code=code)
+    else:
+        nik = parse_nik(body["nik"])
+        ticket = queue.check_in(runtime.store(), config, site, runtime.now(), nik=nik, nik_key=_nik_key())
+    return 200, {"ticket": _ticket(ticket, language(request), True)}
+
+
+def admin_post_call(request: Request) -> Answer:
+    from chalicelib.services import queue
+
+    _require(request, "staff", "admin")
+    body = json_object(request, allowed={"desk", "site"}, required={"desk"})
+    desk = body["desk"]
+    if isinstance(desk, bool) or not isinstance(desk, int) or not 1 <= desk <= 99:
+        raise InvalidRequest("desk must be a whole number from 1 to 99")
+    config = settings()
+    site = days.known_site(config, _body_site(body))
+    call = queue.call_next(runtime.store(), config, site, desk, runtime.now())
+    ticket = _ticket(call.ticket, language(request), True)
+    return 200, {"call": {"desk": call.desk, "number": call.ticket.number, "ticket": ticket}}
+
+
+def admin_put_ticket(request: Request, code: str) -> Answer:
+    from chalicelib.services import queue
+
+    _require(request, "staff", "admin")
+    body = json_object(request, allowed={"state"}, required={"state"})
+    state = body["state"]
+    if state not in ("served", "no_show", "called"):
+        raise InvalidRequest("state must be served, no_show or called")
+    ticket = queue.set_state(runtime.store(), settings(), _code(code), state, runtime.now())
+    return 200, {"ticket": _ticket(ticket, language(request), True)}
+
+
+def admin_get_report(request: Request) -> Answer:
+    from chalicelib.services import report
+
+    _require(request, "admin")
+    params = query(request, allowed={"site", "from", "to"})
+    config = settings()
+    site = days.known_site(config, params.get("site"))
+    today = service_day(runtime.now(), config.tz)
+    last = parse_day(params["to"]) if "to" in params else today
+    first = parse_day(params["from"]) if "from" in params else last
+    rows = report.report(runtime.store(), config, site, first, last)
+    return 200, {"site": site, "days": [r.row() for r in rows]}
 
 
 def get_days(request: Request) -> Answer:
@@ -309,6 +393,10 @@ def _resident(request: Request) -> Holder:
     if principal.role != "resident":
         raise VerificationRequired()
     return Holder("phone", principal.subject)
+
+
+def _instant(instant: Any) -> str:
+    return str(instant.astimezone(settings().tz).isoformat(timespec="seconds"))
 
 
 def _code(text: str) -> str:

@@ -12,7 +12,7 @@ desk's `now_serving`. Served: `called -> served`, then the day's minutes per res
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from chalicelib.core.errors import InvalidRequest, NotFound, QueueEmpty, Unavailable, WrongDay
@@ -126,9 +126,7 @@ def set_state(store: Door, settings: Settings, code: str, to: TicketState, now: 
         raise NotFound()
     if not won:
         if moved.state != to:
-            from chalicelib.core.errors import NotCancellable
-
-            raise NotCancellable(f"a {moved.state} ticket cannot become {to}")
+            raise InvalidRequest(f"a {moved.state} ticket cannot become {to}")
         return moved
     if to == "called":
         store.show_called(ticket.site, today, ticket.number, ticket.desk or 0, now)
@@ -165,6 +163,20 @@ def position(store: Door, settings: Settings, ticket: Ticket, now: datetime) -> 
     ahead = queue.ahead_of(ticket.number)
     minutes = queue.minutes_per_resident or settings.minutes_per_resident
     return Position(ahead, estimated_call_at(ahead, minutes, queue.desks_open(now), now))
+
+
+def close_days(store: Door, settings: Settings, today: date, now: datetime, looking_back: int = 7) -> int:
+    """Booked tickets of the days before `today` (up to `looking_back` of them, for a rollover
+    that missed a night) become no-shows; once each, whoever runs it. How many were."""
+    closed = 0
+    for site in settings.sites:
+        for offset in range(1, looking_back + 1):
+            day = today - timedelta(days=offset)
+            for ticket in store.tickets_of_day(site, day):
+                if ticket.state == "booked":
+                    _, moved = store.change_ticket_state(ticket.code, ("booked",), "no_show", now)
+                    closed += moved
+    return closed
 
 
 def board(store: Door, settings: Settings, site: str, now: datetime) -> Queue:

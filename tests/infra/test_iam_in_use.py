@@ -63,10 +63,21 @@ def _without(grants: dict[str, set[str]], table: str) -> dict[str, set[str]]:
 def test_the_rollover_uses_exactly_what_its_policy_grants(
     templates: dict[str, Template], calls: Calls
 ) -> None:
-    from chalicelib.events import rollover
+    from datetime import date
 
+    from chalicelib.core.nik import parse_nik
+    from chalicelib.core.tickets import ANYONE
+    from chalicelib.events import rollover
+    from chalicelib.services import tickets
+    from chalicelib.settings import HashPurpose, hash_key, settings
+
+    # A ticket of the day that ends, never checked in: the rollover makes it a no-show.
+    tuesday = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
+    nik = parse_nik("3505121708850001")
+    key = hash_key(HashPurpose.NIK)
+    tickets.take(runtime.store(), settings(), "kab-blitar", date(2026, 11, 24), nik, ANYONE, tuesday, key)
     calls.clear()  # the fixture's table setup is not the rollover's
-    rollover.handle({"time": "2026-11-24T17:00:00Z"})
+    assert rollover.handle({"time": "2026-11-24T17:00:00Z"})["no_shows"] == 1
     template = templates["prod"]
     assert _used_on_tables(calls) == grants_of(template, role_of(template, "Rollover"))
 
@@ -155,6 +166,10 @@ def test_the_api_uses_exactly_what_its_policy_grants_on_the_residents_and_admin_
         assert call("PUT", "/v1/admin/quota/2026-11-26", door, "admin") == 200
         tomorrow = {"nik": "3505121708850002", "service_day": "2026-11-26"}
         assert call("POST", "/v1/admin/tickets", tomorrow, "operator") == 201
+        assert call("POST", "/v1/admin/checkins", {"nik": "3505121708850001"}, "staff") == 200  # by NIK
+        assert call("POST", "/v1/admin/calls", {"desk": 1}, "staff") == 200
+        assert call("GET", "/v1/queue") == 200
+        assert call("GET", "/v1/admin/report", role="admin") == 200
         assert call("GET", "/v1/admin/quota", role="staff") == 200
         stage = {
             "nik": "3505121708850001",

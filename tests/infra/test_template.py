@@ -28,6 +28,7 @@ TABLE_KEYS = {  # kind: (hash key, range key or None); every key attribute is a 
     "holds": ("site", "nik_holder_key"),
     "slots": ("slots_key", None),
     "tickets": ("code", None),
+    "queues": ("site", "service_day"),
 }
 EXPIRING_TABLES = {
     "rate-limits": "expires_at",

@@ -3,9 +3,10 @@ gateway, the Chalice app) over the embedded moto server."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -62,7 +63,13 @@ def test_two_thousand_residents_at_once_over_http_all_get_an_answer_and_exactly_
     for reply in granted:
         ticket = dict(reply.body["ticket"])
         assert ticket.pop("site_info")["code"] == SITE  # where to go, beside the ticket
-        expected = {"site": SITE, "service_day": "2026-11-23", "nik": "*" * 12 + reply.nik[-4:]}
+        assert re.fullmatch("[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{8}", ticket.pop("code"))
+        expected = {
+            "site": SITE,
+            "service_day": "2026-11-23",
+            "nik": "*" * 12 + reply.nik[-4:],
+            "state": "booked",
+        }
         assert ticket == {**expected, "number": ticket["number"]}
     counter = stored_counter(SITE, MONDAY_0800_WIB.date())
     assert counter is not None and counter.issued == QUOTA
@@ -78,15 +85,35 @@ def test_concurrent_requests_each_read_their_own_body(monkeypatch: pytest.Monkey
 
     from app import app
     from chalicelib.core.nik import Nik
+    from chalicelib.core.tickets import Holder, Ticket
     from chalicelib.services import tickets
     from local.gateway import Gateway
 
     def number_from_serial(
-        store: object, settings: object, site: str, day: object, nik: Nik, key: bytes
-    ) -> tuple[int, bool]:
-        return int(nik.last4), True
+        store: object,
+        settings: object,
+        site: str,
+        day: date,
+        nik: Nik,
+        holder: Holder,
+        now: datetime,
+        key: bytes,
+    ) -> tickets.Taken:
+        ticket = Ticket(
+            code="AAAAAAAA",
+            site=site,
+            service_day=day,
+            number=int(nik.last4),
+            nik_last4=nik.last4,
+            nik_holder_key="",
+            state="booked",
+            holder=holder,
+            pool="public",
+            booked_at=now,
+        )
+        return tickets.Taken(ticket, True)
 
-    monkeypatch.setattr(tickets, "take_ticket", number_from_serial)
+    monkeypatch.setattr(tickets, "take", number_from_serial)
     monkeypatch.setattr(runtime, "now", lambda: MONDAY_0800_WIB)
     gateway = Gateway(app)
 

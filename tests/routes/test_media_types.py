@@ -32,6 +32,9 @@ ACCEPTED: dict[tuple[str, str], tuple[str, dict[str, Any], int]] = {
     ),
     ("POST", "/v1/verifications"): ("/v1/verifications", {}, 201),
     ("POST", "/v1/admin/tickets"): ("/v1/admin/tickets", {"nik": nik(2)}, 201),
+    ("POST", "/v1/admin/checkins"): ("/v1/admin/checkins", {"code": "AAAAAAAA"}, 404),
+    ("POST", "/v1/admin/calls"): ("/v1/admin/calls", {"desk": 1}, 409),
+    ("PUT", "/v1/admin/tickets/{code}"): ("/v1/admin/tickets/AAAAAAAA", {"state": "served"}, 404),
 }
 
 REFUSED_TYPES: list[str | None] = [

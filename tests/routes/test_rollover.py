@@ -43,7 +43,7 @@ def _rollover(client: Client, at: str = "2026-11-25T17:00:00Z") -> dict[str, obj
 def test_the_rollover_prepares_the_new_day_at_every_site(api: Api, clock: Clock) -> None:
     clock.set(MIDNIGHT_WIB)
     result = _rollover(api.client)
-    assert result == {"service_day": "2026-11-26", "sites": ["kab-blitar", "kec-wlingi"]}
+    assert result == {"service_day": "2026-11-26", "sites": ["kab-blitar", "kec-wlingi"], "no_shows": 0}
     for site in ("kab-blitar", "kec-wlingi"):
         counter = runtime.store().counter(site, datetime(2026, 11, 26).date())
         assert counter is not None and (counter.quota, counter.issued) == (400, 0)
