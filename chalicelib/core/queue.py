@@ -43,6 +43,9 @@ def smoothed(previous: float | None, minutes: float, default: float) -> float:
 
 
 def estimated_call_at(ahead: int, minutes_per_resident: float, desks_open: int, now: datetime) -> datetime:
-    """ahead x minutes per resident / desks open, from now (whole minutes, rounded up)."""
+    """ahead x minutes per resident / desks open, from now, rounded up to a whole minute
+    (never a time already past)."""
     minutes = math.ceil(ahead * minutes_per_resident / max(desks_open, 1))
-    return (now + timedelta(minutes=minutes)).replace(second=0, microsecond=0)
+    at = now + timedelta(minutes=minutes)
+    whole = at.replace(second=0, microsecond=0)
+    return whole if whole == at else whole + timedelta(minutes=1)
