@@ -191,3 +191,17 @@ def test_the_rollover_makes_the_booked_tickets_of_the_day_that_ended_no_shows(
     assert rollover.handle({})["no_shows"] == 0  # twice: nothing more
     assert api.get(f"/v1/tickets/{stayed_home}").body["ticket"]["state"] == "no_show"
     assert api.get(f"/v1/tickets/{came}").body["ticket"]["state"] == "checked_in"
+
+
+@pytest.fixture
+def limit_of_three(monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib import settings
+
+    monkeypatch.setenv("LOKET_RATE_LIMIT_PER_MINUTE", "3")
+    settings.reset()
+
+
+@pytest.mark.usefixtures("limit_of_three")
+def test_the_queue_is_not_limited_per_client_since_many_wait_behind_one_address(api: Api) -> None:
+    assert [api.get("/v1/queue").status for _ in range(10)] == [200] * 10
+    assert [api.get("/v1/days").status for _ in range(4)][-1] == 429  # the lookups still are
