@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -16,13 +16,19 @@ from hypothesis import strategies as st
 from chalicelib.core.errors import InvalidNik
 from chalicelib.core.nik import parse_nik, parse_typed_nik
 from chalicelib.core.service_day import parse_instant
-from tests.support.api_client import NO_BODY, Answer, Api, mint
+from tests.support.api_client import NO_BODY, Answer, Api, GatewayApi, mint
 from tests.support.residents import nik_digits
 
 pytestmark = pytest.mark.usefixtures("no_ticket_proof")  # the counter's rules, without phones
 
 SITES = {"kab-blitar", "kec-wlingi"}
 VALID_NIK = "3505124509909101"
+TODAY = date(2026, 11, 23)  # the fixed clock's Monday
+TOMORROW = "2026-11-24"
+# The booking window (14 days ahead) without its weekend: what a service_day may be.
+OPEN_DAYS_IN_THE_WINDOW = {
+    (TODAY + timedelta(days=n)).isoformat() for n in range(15) if (TODAY + timedelta(days=n)).weekday() < 5
+}
 FUZZ = settings(
     max_examples=60,
     deadline=None,
@@ -104,6 +110,10 @@ def valid_for(field: str, value: Any) -> bool:
         return isinstance(value, str) and value in SITES
     if field == "quota":
         return type(value) is int and 0 <= value <= 10_000
+    if field == "held_for_door":  # 0..the body's quota, 10
+        return type(value) is int and 0 <= value <= 10
+    if field == "service_day":
+        return isinstance(value, str) and value in OPEN_DAYS_IN_THE_WINDOW
     if field == "service":
         return isinstance(value, str) and value in {"ektp", "kk", "akta_lahir", "akta_mati"}
     if field == "stage":
@@ -130,9 +140,25 @@ def valid_for(field: str, value: Any) -> bool:
 # Each route with a body: method, path, the role its token carries, and a body it accepts.
 ROUTES: dict[str, tuple[str, str, str | None, dict[str, Any]]] = {
     "status": ("POST", "/v1/status", None, {"nik": VALID_NIK}),
-    "tickets": ("POST", "/v1/tickets", None, {"nik": VALID_NIK, "site": "kab-blitar"}),
+    "tickets": (
+        "POST",
+        "/v1/tickets",
+        None,
+        {"nik": VALID_NIK, "site": "kab-blitar", "service_day": TOMORROW},
+    ),
+    "operator tickets": (
+        "POST",
+        "/v1/admin/tickets",
+        "operator",
+        {"nik": VALID_NIK, "site": "kab-blitar", "service_day": TOMORROW},
+    ),
     "default quota": ("PUT", "/v1/admin/quota/default", "admin", {"quota": 10, "site": "kab-blitar"}),
-    "day quota": ("PUT", "/v1/admin/quota/2026-11-24", "admin", {"quota": 10, "site": "kab-blitar"}),
+    "day quota": (
+        "PUT",
+        "/v1/admin/quota/2026-11-24",
+        "admin",
+        {"quota": 10, "site": "kab-blitar", "held_for_door": 2},
+    ),
     "stage": (
         "POST",
         "/v1/admin/applications",
@@ -144,6 +170,8 @@ ROUTES: dict[str, tuple[str, str, str | None, dict[str, Any]]] = {
 WRONG_VALUE: dict[str, set[tuple[int, str]]] = {
     "nik": {(400, "invalid_nik")},
     "quota": {(400, "invalid_quota")},
+    "held_for_door": {(400, "invalid_quota")},
+    "service_day": {(400, "invalid_day")},
     "site": {(404, "unknown_site")},  # a string that names no site: the contract's 404
     "service": set(),
     "stage": set(),
@@ -224,8 +252,9 @@ def test_bytes_that_are_not_json_are_400_invalid_json(api: Api, route: str) -> N
 def test_a_missing_required_field_is_400(api: Api) -> None:
     for route, (_, _, _, body) in ROUTES.items():
         for field in body:
-            if route in ("tickets", "default quota", "day quota") and field == "site":
-                continue  # optional: the default site
+            optional = {"site", "service_day", "held_for_door"}  # the default site, today, the reserve kept
+            if route != "stage" and field in optional:
+                continue
             answer = send(api, route, {k: v for k, v in body.items() if k != field})
             assert (answer.status, answer.code) == (400, "invalid_request"), (route, field, answer)
 
@@ -313,3 +342,153 @@ def test_a_whatsapp_text_with_numbers_of_any_length_is_understood(digits: int) -
     assert parse_command(f"ANTRE {long}") == BadNik("ANTRE")
     assert parse_command(long) == BadNik("STATUS")
     assert parse_command(f"KUOTA {long}") == AskQuota()
+
+
+# --- a ticket's day, a day's door reserve, a ticket's code ---------------------------------
+
+TICKET_ROUTES = ["tickets", "operator tickets"]
+NOT_A_DAY: list[Any] = [
+    "2026-11-24T00:00:00+07:00",
+    "24/11/2026",
+    "24-11-2026",
+    "2026-2-4",
+    "2026-02-30",
+    "2026-13-01",
+    "20261124",
+    " 2026-11-24",
+    "2026-11-24\n",
+    "2026\u201011\u201024",  # Unicode hyphens
+    "\uff12\uff10\uff12\uff16-\uff11\uff11-\uff12\uff14",  # full-width digits
+    "\u0662\u0660\u0662\u0666-\u0661\u0661-\u0662\u0664",  # Arabic-Indic digits
+    "",
+    "besok",
+    "9" * 5_000,
+    "2026-11-24" * 5_000,
+    20261124,
+    2026.1124,
+    True,
+    None,
+    ["2026-11-24"],
+    {"day": "2026-11-24"},
+]
+# The rules of the day itself: past, beyond the window (14 days), not open (a weekend).
+NOT_BOOKABLE = [
+    "2026-11-20",
+    "2025-11-24",
+    "0001-01-01",
+    "2026-12-08",
+    "9999-12-31",
+    "2026-11-28",
+    "2026-11-29",
+]
+
+
+@pytest.mark.parametrize("route", TICKET_ROUTES)
+@pytest.mark.parametrize("value", NOT_A_DAY + NOT_BOOKABLE, ids=lambda v: repr(v)[:30])
+def test_a_service_day_that_is_not_a_bookable_day_is_400_invalid_day(
+    api: Api, route: str, value: Any
+) -> None:
+    answer = send(api, route, {"nik": VALID_NIK, "service_day": value})
+    assert (answer.status, answer.code) == (400, "invalid_day"), answer
+    assert answer.is_contract_error
+
+
+@pytest.mark.parametrize("route", TICKET_ROUTES)
+def test_a_service_day_too_long_for_a_body_is_413_in_the_contract_shape(api: Api, route: str) -> None:
+    answer = send(api, route, {"nik": VALID_NIK, "service_day": "2" * 70_000})
+    assert (answer.status, answer.code) == (413, "payload_too_large") and answer.is_contract_error
+
+
+@pytest.mark.parametrize("route", TICKET_ROUTES)
+def test_a_day_closed_by_its_quota_is_invalid_ahead_and_closed_today(api: Api, route: str) -> None:
+    admin = mint("admin")
+    for day in ("2026-11-23", "2026-11-26"):
+        assert api.put(f"/v1/admin/quota/{day}", {"quota": 0}, token=admin).status == 200
+    later = send(api, route, {"nik": VALID_NIK, "service_day": "2026-11-26"})
+    assert (later.status, later.code) == (400, "invalid_day") and later.is_contract_error
+    today = send(api, route, {"nik": VALID_NIK, "service_day": "2026-11-23"})
+    assert (today.status, today.code) == (409, "closed") and today.is_contract_error
+    assert (send(api, route, {"nik": VALID_NIK}).status, send(api, route, {"nik": VALID_NIK}).code) == (
+        409,
+        "closed",
+    )
+
+
+@pytest.mark.parametrize(
+    "held", [-1, 11, 10_001, True, False, 2.5, 2.0, "2", None, [2], {"n": 2}, 10**30, -(10**30)], ids=repr
+)
+def test_a_door_reserve_out_of_0_to_the_quota_is_400_invalid_quota(api: Api, held: Any) -> None:
+    answer = send(api, "day quota", {"quota": 10, "held_for_door": held})
+    assert (answer.status, answer.code) == (400, "invalid_quota"), answer
+    assert answer.is_contract_error
+    kept = api.get("/v1/admin/quota?day=2026-11-24", token=mint("staff"))
+    assert kept.status == 200 and kept.body["quota"] != 10  # nothing was written
+
+
+@pytest.mark.parametrize(("held", "resident"), [(0, (201, None)), (10, (409, "quota_exhausted"))])
+def test_a_door_reserve_from_0_to_the_quota_is_taken(api: Api, held: int, resident: tuple[int, str]) -> None:
+    assert send(api, "day quota", {"quota": 10, "held_for_door": held}).status == 200
+    answer = send(api, "tickets", {"nik": VALID_NIK, "service_day": TOMORROW})
+    assert (answer.status, answer.code) == resident, answer  # all of it held: none for residents
+
+
+@pytest.fixture
+def gateway(api: Api) -> GatewayApi:
+    """What `make run` (and API Gateway) answers: unknown paths included."""
+    return GatewayApi()
+
+
+def a_ticket(api: Api) -> str:
+    taken = send(api, "tickets", {"nik": VALID_NIK, "service_day": TOMORROW})
+    assert taken.status == 201, taken
+    return str(taken.body["ticket"]["code"])
+
+
+NOT_A_CODE = [
+    "A",
+    "ABCDEFG",  # 7
+    "ABCDEFGHJ",  # 9
+    "ABCDEFGH",  # 8, right alphabet: nobody's
+    "ABCDEF0O",  # 0 and O: not in the alphabet
+    "ABCD1ILE",
+    "%41%42%43%44%45%46%47%48",
+    "%00%00%00%00%00%00%00%00",
+    "%F0%9F%8E%AB%F0%9F%8E%AB",  # a ticket emoji, twice
+    "\u00c4\u00d6\u00dc\u00c4\u00d6\u00dc\u00c4\u00d6",
+    "\uff21\uff22\uff23\uff24\uff25\uff26\uff27\uff28",  # full-width letters
+    "ABCD%20EFGH%20" * 3,
+    "..",
+    "A" * 33,
+    "A" * 5_000,
+    "9" * 5_000,
+]
+
+
+@pytest.mark.parametrize("method", ["GET", "DELETE"])
+@pytest.mark.parametrize("code", NOT_A_CODE, ids=lambda c: c[:24])
+def test_a_code_in_the_path_that_is_no_ticket_is_404_not_found(
+    gateway: GatewayApi, method: str, code: str
+) -> None:
+    answer = gateway.call(method, f"/v1/tickets/{code}")
+    assert (answer.status, answer.code) == (404, "not_found"), answer
+    assert answer.is_contract_error
+
+
+@pytest.mark.parametrize("method", ["GET", "DELETE"])
+def test_a_code_in_lower_case_or_with_a_dash_is_the_ticket(
+    api: Api, gateway: GatewayApi, method: str
+) -> None:
+    code = a_ticket(api)
+    answer = gateway.call(method, f"/v1/tickets/{code[:4].lower()}-{code[4:].lower()}")
+    assert answer.status == 200 and answer.body["ticket"]["code"] == code, answer
+
+
+@FUZZ
+@given(st.text(min_size=1, max_size=80))  # none at all is `/v1/tickets/`, the route that only takes a POST
+def test_any_text_as_a_code_is_404_never_a_5xx(gateway: GatewayApi, text: str) -> None:
+    from urllib.parse import quote
+
+    for method in ("GET", "DELETE"):
+        answer = gateway.call(method, f"/v1/tickets/{quote(text, safe='')}")
+        assert (answer.status, answer.code) == (404, "not_found"), (text, answer)
+        assert answer.is_contract_error
