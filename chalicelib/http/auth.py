@@ -30,6 +30,7 @@ LIFETIMES: dict[Role, int] = {
     "operator": LIFETIME_SECONDS,
     "resident": 30 * 60,  # enough to choose a day and take a ticket; a lost phone's token dies soon
 }
+MAX_SUBJECT = 128  # a phone's keyed hash is 64 characters; a staff member's username fewer
 # A staff laptop's clock may run a little ahead or behind the Lambda's.
 LEEWAY_SECONDS = 30
 
@@ -68,7 +69,8 @@ def verify(authorization: str | None, secret: bytes, issuer: str, audience: str)
     if not _is_number(issued_at) or not _is_number(expires_at):
         raise Unauthorized()
     role, subject = claims.get("role"), claims.get("sub")
-    if role not in ROLES or not isinstance(subject, str) or not subject:
+    # A subject becomes part of stored keys (a phone's slots): bounded, or DynamoDB refuses it.
+    if role not in ROLES or not isinstance(subject, str) or not 0 < len(subject) <= MAX_SUBJECT:
         raise Unauthorized()
     if not 0 < expires_at - issued_at <= LIFETIMES[role]:
         raise Unauthorized()

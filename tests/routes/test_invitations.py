@@ -186,3 +186,10 @@ class TestAtTheDoor:
             f"/v1/admin/quota/{MONDAY}", {"quota": 10, "held_for_door": held}, token=mint("admin")
         )
         assert (answer.status, answer.code) == (400, "invalid_quota")
+
+
+def test_a_resident_token_with_an_overlong_subject_is_refused_not_stored(api: Api) -> None:
+    """Even one signed with the secret: its subject would become part of a key DynamoDB refuses."""
+    answer = api.post("/v1/tickets", {"nik": nik(1)}, token=mint("resident", sub="p" * 75_000))
+    assert (answer.status, answer.code) == (401, "verification_required")
+    assert take(api, 1, MONDAY, phone="p" * 128).status == 201
