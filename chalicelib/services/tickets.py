@@ -257,17 +257,14 @@ def _slots_of(settings: Settings, holder: Holder, now: datetime | None) -> tuple
 
 def cancel(store: Booking, settings: Settings, code: str, now: datetime) -> Ticket:
     """Cancel a booked ticket of today or later; a cancelled one is cancelled again (its
-    cancel finished, if a crash left it half done)."""
-    ticket = store.ticket(code)
+    cancel finished, if a crash left it half done). The ticket's write goes first, its
+    condition the whole rule, so a cancel that works reads nothing."""
+    today = service_day(now, settings.tz)
+    ticket, moved = store.change_ticket_state(code, ("booked",), "cancelled", now, not_before=today)
     if ticket is None:
         raise NotFound()
-    if ticket.state != "cancelled":
-        if ticket.state != "booked" or ticket.service_day < service_day(now, settings.tz):
-            raise NotCancellable()
-        moved, _ = store.change_ticket_state(code, ("booked",), "cancelled", now)
-        if moved is None or moved.state != "cancelled":
-            raise NotCancellable()
-        ticket = moved
+    if not moved and ticket.state != "cancelled":
+        raise NotCancellable()
     finish_cancel(store, ticket)
     return ticket
 

@@ -247,12 +247,15 @@ class MemoryStore:
         at: datetime,
         desk: int | None = None,
         day: date | None = None,
+        not_before: date | None = None,
     ) -> tuple[Ticket | None, bool]:
         with self._lock:
             ticket = self._tickets.get(code)
             if ticket is None or ticket.state not in from_states:
                 return ticket, False
             if day is not None and ticket.service_day != day:
+                return ticket, False
+            if not_before is not None and ticket.service_day < not_before:
                 return ticket, False
             stamps: dict[str, Any] = {STAMPED[to]: at} if to in STAMPED else {}
             if desk is not None:

@@ -115,9 +115,10 @@ class Tickets(Protocol):
         at: datetime,
         desk: int | None = None,
         day: date | None = None,
+        not_before: date | None = None,
     ) -> tuple[Ticket | None, bool]:
-        """Move the ticket to `to` if its state is one of `from_states` (and its day `day`,
-        when given), stamping `at` (and `desk`): (the ticket afterwards, None when no ticket
+        """Move the ticket to `to` if its state is one of `from_states` (and its day is `day`,
+        or not before `not_before`, when given), stamping `at` (and `desk`): (the ticket afterwards, None when no ticket
         has the code; whether this call moved it)."""
         ...
 

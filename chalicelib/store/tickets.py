@@ -70,6 +70,7 @@ class DynamoTickets:
         at: datetime,
         desk: int | None = None,
         day: date | None = None,
+        not_before: date | None = None,
     ) -> tuple[Ticket | None, bool]:
         """Move a ticket to `to` if it is in one of `from_states` (and of `day`, when given),
         stamping the instant (`STAMPED`) and the desk: (the ticket afterwards, whether this
@@ -83,6 +84,8 @@ class DynamoTickets:
         condition = t.code.exists() & t.state.is_in(*from_states)
         if day is not None:
             condition &= t.service_day == day.isoformat()
+        if not_before is not None:
+            condition &= t.service_day >= not_before.isoformat()
         record = t(code)
         moved = conditional(partial(record.update, actions=actions, condition=condition))
         return (_ticket(record), True) if moved else (self.ticket(code), False)

@@ -54,7 +54,6 @@ EXPECTED: dict[str, tuple[int, list[tuple[str, str, bool]]]] = {
     "cancel": (
         200,
         [
-            (GET, TICKET, False),
             (UPDATE, TICKET, False),
             (UPDATE, COUNTER, False),
             (UPDATE, SLOTS, False),
