@@ -56,7 +56,7 @@ GRANTS: dict[str, Grants] = {
             ("whatsapp-messages", ["DeleteItem", "GetItem", "PutItem", "UpdateItem"]),
             ("verifications", ["GetItem", "PutItem", "UpdateItem"]),
             ("holds", ["DeleteItem", "GetItem", "PutItem"]),  # GetItem: a check-in by NIK
-            ("slots", ["GetItem", "PutItem", "UpdateItem"]),
+            ("slots", ["GetItem", "UpdateItem"]),
             ("tickets", ["BatchGetItem", "GetItem", "PutItem", "Query", "UpdateItem"]),
             ("queues", ["GetItem", "UpdateItem"]),
         ],

@@ -163,7 +163,8 @@ class SlotsRecord(Model):
         table_name = "loket-slots"
 
     slots_key = UnicodeAttribute(hash_key=True)
-    slots: MapAttribute[str, Any] = MapAttribute(default=dict)  # code -> "YYYY-MM-DD@<claimed ms>"
+    # Beside these, one attribute per code, `c_<code>` = "YYYY-MM-DD@<claimed ms>" (store/slots.py)
+    n = NumberAttribute(null=True)  # how many codes
     expires_at = TTLAttribute(null=True)
 
 

@@ -140,13 +140,14 @@ def test_the_policies_of_the_two_stages_differ_only_in_the_stage_name() -> None:
         ), prod.name
 
 
-def test_the_rollover_may_read_site_settings_and_write_day_counters_only(
+def test_the_rollover_may_read_site_settings_write_day_counters_and_close_the_day_s_tickets_only(
     templates: dict[str, Template],
 ) -> None:
     template = templates["prod"]
     assert grants_of(template, role_of(template, "Rollover")) == {
         "GetItem": {"SitesTable"},
-        "UpdateItem": {"DayCountersTable"},
+        "UpdateItem": {"DayCountersTable", "TicketsTable"},  # the ended day's booked: no-shows
+        "Query": {"TicketsTable"},
     }
 
 
