@@ -117,6 +117,11 @@ def admin_report() -> Response:
     )
 
 
+@app.route("/v1/admin/advice", methods=["GET"], authorizer=bearer)
+def admin_advice() -> Response:
+    return edge(handlers.admin_get_advice)
+
+
 @app.route("/v1/admin/quota", methods=["GET"], authorizer=bearer)
 def admin_quota() -> Response:
     return edge(handlers.admin_get_quota)

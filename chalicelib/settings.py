@@ -98,6 +98,7 @@ class Settings:
     tickets_per_phone: int = 4
     tickets_per_operator: int = 40
     minutes_per_resident: float = 6.0  # the wait estimate's start, before the day's own services
+    daily_capacity: int = 400  # residents the office can serve in a day (capacity advice)
 
     def site_info(self, site: str) -> SiteInfo:
         """A configured site's name, address and hours (a code not in LOKET_SITES: its code)."""
@@ -202,6 +203,7 @@ def settings() -> Settings:
         tickets_per_phone=bounded_number("LOKET_TICKETS_PER_PHONE", 4, 1, 50),
         tickets_per_operator=bounded_number("LOKET_TICKETS_PER_OPERATOR", 40, 1, 1000),
         minutes_per_resident=bounded_number("LOKET_MINUTES_PER_RESIDENT", 6.0, 0.5, 120.0),
+        daily_capacity=bounded_number("LOKET_DAILY_CAPACITY", 400, 1, MAX_QUOTA),
     )
 
 

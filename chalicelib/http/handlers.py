@@ -201,6 +201,46 @@ def admin_get_report(request: Request) -> Answer:
     return 200, {"site": site, "days": [r.row() for r in rows]}
 
 
+_WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def admin_get_advice(request: Request) -> Answer:
+    import math
+
+    from chalicelib.core.advice import MIN_HISTORY_DAYS, MIN_HISTORY_TICKETS
+    from chalicelib.services.advice import capacity_advice
+
+    _require(request, "admin")
+    params = query(request, allowed={"site", "day"})
+    config = settings()
+    site = days.known_site(config, params.get("site"))
+    today = service_day(runtime.now(), config.tz)
+    day = parse_day(params["day"]) if "day" in params else today
+    found = capacity_advice(runtime.store(), config, site, day, today)
+    history = found.history
+    rate = history.no_show_rate
+    return 200, {
+        "site": site,
+        "service_day": day.isoformat(),
+        "weekday": _WEEKDAY_NAMES[day.weekday()],
+        "quota": found.quota,
+        "enough_history": history.enough,
+        "capacity": found.capacity,
+        "risk": math.floor(found.risk * 1e6) / 1e6,  # rounded down: never shown as 0.05 itself
+        "max_risk": found.max_risk,
+        "history": {
+            "from": found.history_days[-1].isoformat(),
+            "to": found.history_days[0].isoformat(),
+            "days": history.days,
+            "tickets": history.tickets,
+            "no_shows": history.no_shows,
+            "no_show_rate": None if rate is None else round(rate, 4),
+            "minimum_days": MIN_HISTORY_DAYS,
+            "minimum_tickets": MIN_HISTORY_TICKETS,
+        },
+    }
+
+
 def get_days(request: Request) -> Answer:
     _limit(request, "quota", fail_open=True)
     params = query(request, allowed={"site"})

@@ -26,7 +26,7 @@ from chalicelib.core.phone import InvalidPhone, parse_phone
 from chalicelib.core.service_day import service_day
 from chalicelib.core.sites import OpeningHours
 from chalicelib.core.tickets import Holder, Ticket
-from chalicelib.services import tickets
+from chalicelib.services import queue, tickets
 from chalicelib.services.days import booking_window
 from chalicelib.settings import HashPurpose, Settings, hash_key
 from chalicelib.store.ports import Store
@@ -102,20 +102,25 @@ def schedule(store: Store, config: Settings, now: datetime) -> str:
 
 def position(store: Store, config: Settings, code: str | None, holder: Holder, now: datetime) -> str:
     """POSISI [code]: the state and number of this phone's tickets for today (or of the one
-    whose code it names, if this phone holds it). How many are ahead, and when, comes with
-    the queue."""
+    whose code it names, if this phone holds it), and while one waits today, how many are
+    ahead and when it will likely be called."""
     today = service_day(now, config.tz)
     if code is not None:
         ticket = _held(store, code, holder)
         if ticket is None:
             return replies.cancel_not_found(code)
-        return replies.position(ticket.number, ticket.site, ticket.service_day, ticket.state)
+        return _position(store, config, ticket, now)
     held = [t for t in _phone_tickets(store, holder) if t.service_day == today]
     if not held:
         return replies.position_none(today)
-    return "\n\n".join(
-        replies.position(t.number, t.site, t.service_day, t.state)
-        for t in sorted(held, key=lambda t: t.number)
+    return "\n\n".join(_position(store, config, t, now) for t in sorted(held, key=lambda t: t.number))
+
+
+def _position(store: Store, config: Settings, ticket: Ticket, now: datetime) -> str:
+    where = queue.position(store, config, ticket, now)
+    call_at = None if where.estimated_call_at is None else where.estimated_call_at.astimezone(config.tz)
+    return replies.position(
+        ticket.number, ticket.site, ticket.service_day, ticket.state, ahead=where.ahead, call_at=call_at
     )
 
 

@@ -7,7 +7,7 @@ its last 4 digits.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 
 from chalicelib.core.applications import Application
 from chalicelib.core.messages import NEXT_STEPS, SERVICE_NAMES, STAGE_LABELS, Language
@@ -216,8 +216,19 @@ def schedule(site: str, counters: Sequence[DayCounter], last_day: date, lang: La
     return "\n".join(lines)
 
 
-def position(number: int, site: str, day: date, state: str, lang: Language = "id") -> str:
-    return _text(
+def position(
+    number: int,
+    site: str,
+    day: date,
+    state: str,
+    lang: Language = "id",
+    *,
+    ahead: int = 0,
+    call_at: datetime | None = None,
+) -> str:
+    """A ticket's number, day, place and state; while it waits today, how many are ahead and
+    when it will likely be called (`call_at` in the office's time zone)."""
+    text = _text(
         "position",
         lang,
         number=number,
@@ -225,6 +236,10 @@ def position(number: int, site: str, day: date, state: str, lang: Language = "id
         site=site_name(site),
         state=TICKET_STATES[state][lang],
     )
+    if call_at is None:
+        return text
+    clock = f"{call_at:%H.%M}" if lang == "id" else f"{call_at:%H:%M}"
+    return text + "\n" + _text("position_wait", lang, ahead=ahead, time=clock, zone=call_at.strftime("%Z"))
 
 
 def position_none(today: date, lang: Language = "id") -> str:

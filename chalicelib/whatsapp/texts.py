@@ -259,6 +259,10 @@ TEXTS: dict[str, dict[Language, str]] = {
         "id": "Nomor antrean Anda: *{number}*\nHari: {day}\nTempat: {site}\nStatus: {state}",
         "en": "Your queue number: *{number}*\nDay: {day}\nPlace: {site}\nState: {state}",
     },
+    "position_wait": {
+        "id": "Di depan Anda: {ahead} orang\nPerkiraan dipanggil: sekitar pukul {time} {zone}",
+        "en": "Ahead of you: {ahead}\nLikely to be called: around {time} {zone}",
+    },
     "position_none": {
         "id": "Nomor WhatsApp ini tidak memegang nomor antrean untuk hari ini ({day}).\n"
         "Kirim *ANTRE <NIK>* untuk mengambil nomor, atau *JADWAL* untuk melihat hari lain.",

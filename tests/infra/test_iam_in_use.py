@@ -170,6 +170,7 @@ def test_the_api_uses_exactly_what_its_policy_grants_on_the_residents_and_admin_
         assert call("POST", "/v1/admin/calls", {"desk": 1}, "staff") == 200
         assert call("GET", "/v1/queue") == 200
         assert call("GET", "/v1/admin/report", role="admin") == 200
+        assert call("GET", "/v1/admin/advice", role="admin") == 200
         assert call("GET", "/v1/admin/quota", role="staff") == 200
         stage = {
             "nik": "3505121708850001",

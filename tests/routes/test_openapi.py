@@ -59,9 +59,13 @@ def _validate(path: str, method: str, status: int, body: Any) -> None:
 
 
 def _inline(schema: Any) -> Any:
-    """Point the spec's local $refs at the registered document."""
+    """Point the spec's local $refs at the registered document, and read OpenAPI 3.0's
+    `nullable` as JSON Schema says it (jsonschema knows no `nullable`)."""
     if isinstance(schema, dict):
-        return {k: ("urn:spec" + v if k == "$ref" else _inline(v)) for k, v in schema.items()}
+        inlined = {k: ("urn:spec" + v if k == "$ref" else _inline(v)) for k, v in schema.items()}
+        if inlined.pop("nullable", False) and "type" in inlined:
+            inlined["type"] = [inlined["type"], "null"]
+        return inlined
     if isinstance(schema, list):
         return [_inline(v) for v in schema]
     return schema
@@ -109,6 +113,8 @@ def test_the_answers_of_a_working_day_fit_the_spec(api: Api, admin_token: str, s
         ("/v1/admin/quota", "get", api.get("/v1/admin/quota", token=staff_token)),
         ("/v1/admin/audit", "get", api.get("/v1/admin/audit", token=admin_token)),
         ("/v1/admin/audit", "get", api.get("/v1/admin/audit", token=staff_token)),
+        ("/v1/admin/advice", "get", api.get("/v1/admin/advice", token=admin_token)),
+        ("/v1/admin/advice", "get", api.get("/v1/admin/advice?day=soon", token=admin_token)),
     ]
     seen = set()
     for path, method, answer in checks:

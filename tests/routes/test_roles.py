@@ -32,6 +32,7 @@ ADMIN_ROUTES: dict[tuple[str, str], tuple[str, object, tuple[str, ...]]] = {
         ("staff", "admin"),
     ),
     ("GET", "/v1/admin/report"): ("/v1/admin/report", None, ("admin",)),
+    ("GET", "/v1/admin/advice"): ("/v1/admin/advice", None, ("admin",)),
 }
 
 

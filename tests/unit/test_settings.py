@@ -7,7 +7,13 @@ from chalicelib.settings import SettingsError, secret, settings
 
 
 def test_defaults_match_the_office(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("LOKET_SITES", "LOKET_DEFAULT_QUOTA", "LOKET_TIME_ZONE", "LOKET_OPEN_WEEKDAYS"):
+    for name in (
+        "LOKET_SITES",
+        "LOKET_DEFAULT_QUOTA",
+        "LOKET_TIME_ZONE",
+        "LOKET_OPEN_WEEKDAYS",
+        "LOKET_DAILY_CAPACITY",
+    ):
         monkeypatch.delenv(name, raising=False)
     settings_module.reset()
     config = settings()
@@ -15,6 +21,7 @@ def test_defaults_match_the_office(monkeypatch: pytest.MonkeyPatch) -> None:
     assert config.default_quota == 400
     assert config.time_zone_name == "Asia/Jakarta"
     assert config.open_pattern.weekdays == frozenset({0, 1, 2, 3, 4})
+    assert config.daily_capacity == 400
 
 
 @pytest.mark.parametrize(
@@ -26,6 +33,7 @@ def test_defaults_match_the_office(monkeypatch: pytest.MonkeyPatch) -> None:
         ("LOKET_TIME_ZONE", "Mars/Olympus"),
         ("LOKET_DEFAULT_SITE", "nowhere"),
         ("LOKET_RATE_LIMIT_PER_MINUTE", "-1"),
+        ("LOKET_DAILY_CAPACITY", "0"),
     ],
 )
 def test_a_malformed_setting_fails_loudly_with_its_name(

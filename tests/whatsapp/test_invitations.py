@@ -347,6 +347,33 @@ def test_posisi_gives_todays_ticket_and_its_state_or_says_there_is_none(
     assert "Tidak ada nomor antrean dengan kode" in resident.says(f"POSISI {code}", wa_id=OTHER_PHONE)
 
 
+def test_posisi_tells_how_many_are_ahead_and_when_the_ticket_will_likely_be_called(
+    resident: Resident, moto_store: DynamoStore, clock: Clock
+) -> None:
+    from chalicelib.services import queue
+    from chalicelib.settings import settings
+
+    first = resident.books(f"ANTRE {NIK_TWO}", wa_id=OTHER_PHONE)
+    second = resident.books(f"ANTRE {NIK_REJECTED}", wa_id=OTHER_PHONE)
+    mine = resident.books(f"ANTRE {NIK_READY}")
+    for code in (first, second):
+        queue.check_in(moto_store, settings(), "kab-blitar", clock.now, code=code)
+    # Numbers 1 and 2 checked in before number 3, nobody served yet (6 minutes a resident,
+    # the default), no desk calling (counted as one): 2 x 6 / 1 = 12 minutes from 09:00.
+    booked = resident.says("POSISI")
+    assert booked.endswith("Di depan Anda: 2 orang\nPerkiraan dipanggil: sekitar pukul 09.12 WIB")
+    queue.check_in(moto_store, settings(), "kab-blitar", clock.now, code=mine)
+    clock.set(MONDAY, 9, 10)
+    queue.call_next(moto_store, settings(), "kab-blitar", 1, clock.now)  # number 1, at 09:10
+    waiting = resident.says(f"POSISI {mine}")
+    assert "Status: sudah lapor kedatangan, menunggu dipanggil\n" in waiting
+    assert waiting.endswith("Di depan Anda: 1 orang\nPerkiraan dipanggil: sekitar pukul 09.16 WIB")
+    queue.call_next(moto_store, settings(), "kab-blitar", 2, clock.now)
+    queue.call_next(moto_store, settings(), "kab-blitar", 1, clock.now)  # mine: no wait to tell
+    called = resident.says("POSISI")
+    assert "Status: sedang dipanggil" in called and "Di depan Anda" not in called
+
+
 def test_the_help_lists_every_command(resident: Resident) -> None:
     reply = resident.says("halo")
     for command in ("*STATUS <NIK>*", "*ANTRE <NIK>*", "*BATAL <kode>*", "*JADWAL*", "*POSISI*", "*KUOTA*"):

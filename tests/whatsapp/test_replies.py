@@ -289,6 +289,17 @@ def test_posisi_gives_the_number_and_state_or_says_there_is_none() -> None:
     assert "tidak memegang nomor antrean untuk hari ini (Senin, 30 November 2026)" in none
 
 
+def test_posisi_of_a_waiting_ticket_tells_the_wait_in_indonesian_and_in_english() -> None:
+    from zoneinfo import ZoneInfo
+
+    at = datetime(2026, 11, 30, 10, 5, tzinfo=ZoneInfo("Asia/Jakarta"))
+    text = replies.position(3, "kab-blitar", MONDAY, "checked_in", ahead=4, call_at=at)
+    assert text.endswith("\nDi depan Anda: 4 orang\nPerkiraan dipanggil: sekitar pukul 10.05 WIB")
+    english = replies.position(3, "kab-blitar", MONDAY, "checked_in", "en", ahead=4, call_at=at)
+    assert english.endswith("\nAhead of you: 4\nLikely to be called: around 10:05 WIB")
+    assert "Di depan" not in replies.position(3, "kab-blitar", MONDAY, "served")
+
+
 def test_every_ticket_state_is_worded_in_both_languages() -> None:
     from chalicelib.whatsapp.texts import TICKET_STATES
 
