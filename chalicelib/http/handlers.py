@@ -165,9 +165,7 @@ def admin_post_call(request: Request) -> Answer:
 
     _require(request, "staff", "admin")
     body = json_object(request, allowed={"desk", "site"}, required={"desk"})
-    desk = body["desk"]
-    if isinstance(desk, bool) or not isinstance(desk, int) or not 1 <= desk <= 99:
-        raise InvalidRequest("desk must be a whole number from 1 to 99")
+    desk = _desk(body["desk"])
     config = settings()
     site = days.known_site(config, _body_site(body))
     call = queue.call_next(runtime.store(), config, site, desk, runtime.now())
@@ -179,12 +177,19 @@ def admin_put_ticket(request: Request, code: str) -> Answer:
     from chalicelib.services import queue
 
     _require(request, "staff", "admin")
-    body = json_object(request, allowed={"state"}, required={"state"})
+    body = json_object(request, allowed={"state", "desk"}, required={"state"})
     state = body["state"]
     if state not in ("served", "no_show", "called"):
         raise InvalidRequest("state must be served, no_show or called")
-    ticket = queue.set_state(runtime.store(), settings(), _code(code), state, runtime.now())
+    desk = _desk(body["desk"]) if "desk" in body else None
+    ticket = queue.set_state(runtime.store(), settings(), _code(code), state, runtime.now(), desk=desk)
     return 200, {"ticket": _ticket(ticket, language(request), True)}
+
+
+def _desk(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 99:
+        raise InvalidRequest("desk must be a whole number from 1 to 99")
+    return value
 
 
 def admin_get_report(request: Request) -> Answer:

@@ -100,8 +100,8 @@ def _catch_up(store: Door, site: str, day: date, ticket: Ticket, now: datetime) 
     one being written right now): the number leaves `waiting` for the desk that called it."""
     if ticket.state == "called" and ticket.desk is not None:
         store.mark_called(site, day, ticket.number, ticket.desk, ticket.called_at or now)
-    else:
-        store.mark_called(site, day, ticket.number, ticket.desk or 0, now)
+    else:  # a no-show marked before its call: it leaves the queue, no desk shows it
+        store.leave_waiting(site, day, ticket.number, now)
 
 
 _MOVES: dict[TicketState, tuple[TicketState, ...]] = {
@@ -111,8 +111,11 @@ _MOVES: dict[TicketState, tuple[TicketState, ...]] = {
 }
 
 
-def set_state(store: Door, settings: Settings, code: str, to: TicketState, now: datetime) -> Ticket:
-    """Served, no-show, or a no-show called again; the same state again: the same answer."""
+def set_state(
+    store: Door, settings: Settings, code: str, to: TicketState, now: datetime, desk: int | None = None
+) -> Ticket:
+    """Served, no-show, or a no-show called again (at `desk`, else the desk that called it
+    last); the same state again: the same answer."""
     if to not in _MOVES:
         raise InvalidRequest("state must be served, no_show or called")
     today = service_day(now, settings.tz)
@@ -121,15 +124,20 @@ def set_state(store: Door, settings: Settings, code: str, to: TicketState, now: 
         raise NotFound()
     if ticket.state == to:
         return ticket
-    moved, won = store.change_ticket_state(code, _MOVES[to], to, now, desk=ticket.desk, day=today)
+    desk = desk or ticket.desk
+    if to == "called" and desk is None:
+        raise InvalidRequest("name the desk that calls it: no desk has called this ticket")
+    moved, won = store.change_ticket_state(code, _MOVES[to], to, now, desk=desk, day=today)
     if moved is None:
         raise NotFound()
     if not won:
         if moved.state != to:
             raise InvalidRequest(f"a {moved.state} ticket cannot become {to}")
         return moved
-    if to == "called":
-        store.show_called(ticket.site, today, ticket.number, ticket.desk or 0, now)
+    if to == "called" and desk is not None:
+        store.show_called(ticket.site, today, ticket.number, desk, now)
+    if to == "no_show" and ticket.state == "checked_in":
+        store.leave_waiting(ticket.site, today, ticket.number, now)
     if to == "served":
         queue = store.queue(ticket.site, today)
         minutes = _service_minutes(moved)

@@ -294,6 +294,11 @@ class MemoryStore:
             )
             return True
 
+    def leave_waiting(self, site: str, day: date, number: int, at: datetime) -> None:
+        with self._lock:
+            base = self._queues.get((site, day)) or Queue(site, day)
+            self._queue_changed(site, day, at, waiting=base.waiting - {number})
+
     def show_called(self, site: str, day: date, number: int, desk: int, at: datetime) -> None:
         with self._lock:
             base = self._queues.get((site, day)) or Queue(site, day)

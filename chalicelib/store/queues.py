@@ -73,6 +73,14 @@ class DynamoQueues:
         record = q(site, day.isoformat())
         return conditional(lambda: record.update(actions=actions, condition=q.waiting.contains(number)))
 
+    def leave_waiting(self, site: str, day: date, number: int, at: datetime) -> None:
+        """`number` is no longer waiting (marked a no-show before its call)."""
+        q = QueueRecord
+        with dynamodb_errors():
+            q(site, day.isoformat()).update(
+                actions=[q.waiting.delete({number}), q.updated_at.set(at.isoformat())]
+            )
+
     def show_called(self, site: str, day: date, number: int, desk: int, at: datetime) -> None:
         """`desk` now serves `number` (a call, or a recall)."""
         with dynamodb_errors():

@@ -205,3 +205,24 @@ def limit_of_three(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_the_queue_is_not_limited_per_client_since_many_wait_behind_one_address(api: Api) -> None:
     assert [api.get("/v1/queue").status for _ in range(10)] == [200] * 10
     assert [api.get("/v1/days").status for _ in range(4)][-1] == 429  # the lookups still are
+
+
+def test_a_no_show_marked_before_its_call_leaves_the_queue_and_no_desk_shows_it(api: Api, staff: str) -> None:
+    first, second = book(api, 1), book(api, 2)
+    check_in(api, staff, code=first)
+    check_in(api, staff, code=second)
+    assert mark(api, staff, first, "no_show").body["ticket"]["state"] == "no_show"
+    assert api.get("/v1/queue").body["waiting"] == 1
+    called = call(api, staff, 3).body["call"]
+    assert called["number"] == 2
+    assert api.get("/v1/queue").body["now_serving"] == [{"desk": 3, "number": 2}]
+
+
+def test_a_no_show_never_called_is_recalled_at_the_desk_named(api: Api, staff: str) -> None:
+    code = book(api, 1)
+    check_in(api, staff, code=code)
+    mark(api, staff, code, "no_show")
+    assert mark(api, staff, code, "called").code == "invalid_request"  # which desk?
+    recalled = api.put(f"/v1/admin/tickets/{code}", {"state": "called", "desk": 4}, token=staff)
+    assert (recalled.status, recalled.body["ticket"]["state"]) == (200, "called")
+    assert api.get("/v1/queue").body["now_serving"] == [{"desk": 4, "number": 1}]
