@@ -184,6 +184,13 @@ def web_page() -> Response:
     return web.page(app.current_request)
 
 
+@app.route("/layar", methods=["GET"])
+def display_page() -> Response:
+    from chalicelib import web
+
+    return web.display(app.current_request)
+
+
 # --- WhatsApp Cloud API webhook (chalicelib/whatsapp/, imported only here) -------------------
 
 

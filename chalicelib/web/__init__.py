@@ -1,6 +1,7 @@
-"""The residents' web page, served by the app itself at `GET /`.
+"""The web pages the app serves itself: the residents' page at `GET /`, the waiting-room
+display at `GET /layar`.
 
-One self-contained HTML file (inline CSS and JS, no CDN, no web fonts) that talks to
+Each is one self-contained HTML file (inline CSS and JS, no CDN, no web fonts) that talks to
 the public API of API.md from the same origin. It is read from the package at the
 first request for it, not at import, so a status lookup's cold start never pays for it.
 Its Content-Security-Policy allows exactly the inline script and style it ships (by
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from chalice.app import Request, Response
 
-_INDEX = Path(__file__).with_name("index.html")
+_HERE = Path(__file__).parent
 _INLINE = {tag: re.compile(rf"<{tag}>(.*?)</{tag}>", re.DOTALL) for tag in ("script", "style")}
 
 
@@ -38,9 +39,9 @@ def _hashes(html: str, tag: str) -> str:
     return " ".join(sources) or "'none'"
 
 
-@lru_cache(maxsize=1)
-def index() -> Page:
-    html = _INDEX.read_text(encoding="utf-8")
+@lru_cache(maxsize=2)
+def _load(name: str) -> Page:
+    html = (_HERE / name).read_text(encoding="utf-8")
     etag = '"' + hashlib.sha256(html.encode("utf-8")).hexdigest()[:32] + '"'
     policy = "; ".join(
         [
@@ -67,8 +68,16 @@ def index() -> Page:
 
 
 def page(request: Request | None) -> Response:
-    """The page, or 304 when the browser already holds this version of it."""
-    current = index()
+    """The residents' page, or 304 when the browser already holds this version of it."""
+    return _answer(_load("index.html"), request)
+
+
+def display(request: Request | None) -> Response:
+    """The waiting-room display, or 304 when the browser already holds this version of it."""
+    return _answer(_load("layar.html"), request)
+
+
+def _answer(current: Page, request: Request | None) -> Response:
     headers = request.headers if request is not None else {}
     if_none_match = str(headers.get("if-none-match") or "")
     if current.etag in (tag.strip().removeprefix("W/") for tag in if_none_match.split(",")):
