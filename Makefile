@@ -76,9 +76,11 @@ test-unit: $(VENV)/.installed
 test-integration: install
 	$(BIN)/pytest tests/integration
 
-# The concurrency rounds at the issue's full count (5,000 requests a round: ~18 min on 2 cores).
+# The concurrency rounds at the issue's full counts (5,000 requests a round: ~18 min on 2 cores;
+# the booking races' 2,000 residents: ~17 min more, docs/PERFORMANCE.md).
 test-load: install
-	LOKET_RUSH_REQUESTS=5000 $(BIN)/pytest tests/integration/test_concurrency.py
+	LOKET_RUSH_REQUESTS=5000 LOKET_BOOKING_RESIDENTS=2000 $(BIN)/pytest tests/integration/test_concurrency.py \
+	    tests/integration/test_booking_races.py
 
 # Costs, measured (not part of `make test`): docs/PERFORMANCE.md. `make bench ONLY=rush` runs one.
 bench: $(VENV)/.installed

@@ -133,7 +133,7 @@ def finish_take(
     if isinstance(outcome, AlreadyHolds):
         earlier = _earlier_ticket(store, hold, outcome.number)
         if earlier is not None:
-            _undo(store, settings, hold)
+            _undo(store, settings, hold, now)
             return Taken(earlier, created=False)
     ticket = Ticket(
         code=hold.code,
@@ -214,7 +214,7 @@ def _take_place(store: Booking, settings: Settings, hold: Hold, now: datetime) -
         if changed:
             continue
         assert refused is not None
-        _undo(store, settings, hold)
+        _undo(store, settings, hold, now)
         today = service_day(now, settings.tz)
         if refused.quota == 0:
             raise Closed() if hold.service_day == today else InvalidDay()
@@ -231,10 +231,11 @@ def _earlier_ticket(store: Booking, hold: Hold, number: int) -> Ticket | None:
     return ticket
 
 
-def _undo(store: Booking, settings: Settings, hold: Hold) -> None:
-    """Backwards: the slot, then the hold, each only if it carries this hold's code."""
-    key_and_cap = _slots_of(settings, hold.holder, None)
-    if key_and_cap is not None and hold.holder.kind == "phone":
+def _undo(store: Booking, settings: Settings, hold: Hold, now: datetime) -> None:
+    """Backwards: the slot, then the hold, each only if it carries this hold's code. An
+    operator's slot too: a take refused took no ticket, so it counts none of their day's."""
+    key_and_cap = _slots_of(settings, hold.holder, now)
+    if key_and_cap is not None:
         store.release_slot(key_and_cap[0], hold.code)
     store.release_hold(hold.site, hold.nik_holder_key, hold.code)
 

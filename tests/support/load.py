@@ -3,7 +3,9 @@
 The issue's figures (5,000 requests per round) cost minutes per round on the moto server,
 which deep-copies the counter item on every call: see docs/PERFORMANCE.md. `make test`
 runs the rounds at `LOKET_RUSH_REQUESTS` (default below); `make test-load` runs the
-issue's full count.
+issue's full count. The booking races (whole takes: a hold, a slot, the counter, the ticket,
+~10 calls a resident) likewise run at `LOKET_BOOKING_RESIDENTS`, the issue's 2,000 in
+`make test-load`.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ ROUNDS = 5
 QUOTA = 400
 FULL_RUSH_REQUESTS = 5_000
 RUSH_REQUESTS = int(os.environ.get("LOKET_RUSH_REQUESTS", "800"))
+FULL_BOOKING_RESIDENTS = 2_000  # on 500 phones, for 400 places over 3 days
+BOOKING_RESIDENTS = int(os.environ.get("LOKET_BOOKING_RESIDENTS", "200"))
 
 T = TypeVar("T")
 R = TypeVar("R")
