@@ -55,7 +55,8 @@ GRANTS: dict[str, Grants] = {
             ("rate-limits", ["UpdateItem"]),
             ("whatsapp-messages", ["DeleteItem", "GetItem", "PutItem", "UpdateItem"]),
             ("verifications", ["GetItem", "PutItem", "UpdateItem"]),
-            ("holds", ["DeleteItem", "GetItem", "PutItem"]),  # GetItem: a check-in by NIK
+            # GetItem: a check-in by NIK; UpdateItem: taking over a dead take's hold
+            ("holds", ["DeleteItem", "GetItem", "PutItem", "UpdateItem"]),
             ("slots", ["GetItem", "UpdateItem"]),
             ("tickets", ["BatchGetItem", "GetItem", "PutItem", "Query", "UpdateItem"]),
             ("queues", ["GetItem", "UpdateItem"]),
@@ -78,7 +79,7 @@ GRANTS: dict[str, Grants] = {
     "repair": Grants(
         tables=[
             ("day-counters", ["GetItem", "Query", "UpdateItem"]),
-            ("holds", ["DeleteItem", "GetItem"]),
+            ("holds", ["DeleteItem", "GetItem", "UpdateItem"]),
             ("slots", ["UpdateItem"]),
             ("tickets", ["PutItem", "Query"]),
         ],

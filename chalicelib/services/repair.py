@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from chalicelib.core.service_day import service_day
 from chalicelib.services.days import booking_window
-from chalicelib.services.tickets import STALE, finish_cancel, finish_take
+from chalicelib.services.tickets import STALE, finish_cancel, finish_take, take_over
 from chalicelib.settings import Settings
 
 if TYPE_CHECKING:
@@ -58,6 +58,8 @@ def repair(store: Booking, settings: Settings, now: datetime) -> Repaired:
                 if hold is None or hold.service_day != day:
                     orphans += 1
                 elif now.timestamp() * 1000 - hold.claimed_ms > STALE.total_seconds() * 1000:
-                    finish_take(store, settings, hold, now, with_slot=False)
-                    takes += 1
+                    resumed = take_over(store, hold, now)
+                    if resumed is not None:  # else a resident's ask took it over first
+                        finish_take(store, settings, resumed, now, resumed=True)
+                        takes += 1
     return Repaired(takes, cancels, orphans)

@@ -8,9 +8,11 @@ A take writes four items, each by one conditional write, always in this order:
 4. the **ticket**, by its code (`put_ticket`).
 
 Every step is idempotent under the hold's code, and the hold carries all the steps after it
-need: a take that died after any step is finished (or undone) by the next take of the same
-NIK, whatever day it asks, and a place a dead take counted is finished by the repair
-(`repair.py`). A refusal undoes backwards (slot, then hold), each conditional on the code.
+need. One process runs a hold's steps at a time: a take meeting a hold without its ticket
+claimed under 2 minutes ago is told to ask again (503); an older one (its take died) is taken
+over by one conditional write on the hold, then finished (or undone), by the NIK's next take
+whatever day it asks, or by the repair (`repair.py`) for a place it counted. A refusal undoes
+backwards (slot, then hold), each conditional on the code.
 
 A cancel moves the ticket to `cancelled` first, then gives the place back (conditional on
 the holder's entry naming its number: once, whatever the retries), then frees the slot and
@@ -109,26 +111,38 @@ def _settle(
             raise HoldsOtherDay(ticket.service_day)
         store.release_hold(hold.site, hold.nik_holder_key, hold.code)  # served, no-show: done
         return None
-    if hold.service_day == day:  # a twin, or a take that died: finish it, under its code
-        return finish_take(store, settings, hold, now)
+    # No ticket yet: a take in flight (a twin tap, a retry after a lost answer), or a dead one.
+    # Only one process runs a hold's steps at a time, or a twin granted a place could find
+    # its hold and slot undone by the other's refusal: a live take is waited for (503, ask
+    # again), a dead one is taken over first (one conditional write on the hold), then run.
     if _ms(now) - hold.claimed_ms < STALE.total_seconds() * 1000:
-        raise Unavailable("this NIK is taking a ticket for another day right now")
+        raise Unavailable("this NIK's ticket is being taken right now: ask again in a moment")
+    resumed = take_over(store, hold, now)
+    if resumed is None:
+        return None  # someone else took it over: look again
+    if hold.service_day == day:
+        return finish_take(store, settings, resumed, now, resumed=True)
     with suppress(QuotaExhausted, Closed, InvalidDay):
-        finish_take(store, settings, hold, now, with_slot=False)  # a dead take: its ticket, or undone
+        finish_take(store, settings, resumed, now, resumed=True)  # a dead take: its ticket, or undone
     return None
 
 
-def finish_take(
-    store: Booking, settings: Settings, hold: Hold, now: datetime, *, with_slot: bool = True
-) -> Taken:
-    """Steps 2 to 4 for a hold that is in place; idempotent under the hold's code (a twin,
-    a retry, the next take of the NIK and the repair all finish a take through here).
+def take_over(store: Booking, hold: Hold, now: datetime) -> Hold | None:
+    """The right to run a dead take's steps: the hold's claim moved to now, if nobody moved it
+    since it was read. None: somebody did (they run it)."""
+    return store.take_over_hold(hold, _ms(now))
 
-    A dead take is finished `with_slot=False`: its slot was taken before it died, and may
-    since have been freed as spent (no ticket 2 minutes on); asking the cap again could
-    strand a place it had already counted."""
-    if with_slot:
-        _take_slot(store, settings, hold, now)
+
+def finish_take(
+    store: Booking, settings: Settings, hold: Hold, now: datetime, *, resumed: bool = False
+) -> Taken:
+    """Steps 2 to 4 for a hold that is in place, run by one process at a time: the take that
+    claimed it, or whoever took a dead take over (a retry, the NIK's next take, the repair).
+    Idempotent under the hold's code.
+
+    A dead take is finished `resumed` (after `take_over`): its slot is asked for again, but
+    the cap cannot undo it any more (`_take_slot`)."""
+    _take_slot(store, settings, hold, now, resumed=resumed)
     outcome = _take_place(store, settings, hold, now)
     if isinstance(outcome, AlreadyHolds):
         earlier = _earlier_ticket(store, hold, outcome.number)
@@ -151,7 +165,12 @@ def finish_take(
     return Taken(stored, created)
 
 
-def _take_slot(store: Booking, settings: Settings, hold: Hold, now: datetime) -> None:
+def _take_slot(
+    store: Booking, settings: Settings, hold: Hold, now: datetime, *, resumed: bool = False
+) -> None:
+    """Step 2. A take refused here is undone (its hold released: PhoneLimit); a dead take
+    being finished (`resumed`) goes on without its slot rather than strand a place it may
+    have counted before it died (the phone then holds one more than its cap, until one ends)."""
     key_and_cap = _slots_of(settings, hold.holder, now)
     if key_and_cap is None:
         return
@@ -162,6 +181,8 @@ def _take_slot(store: Booking, settings: Settings, hold: Hold, now: datetime) ->
         return
     freed = hold.holder.kind == "phone" and _free_spent_slots(store, settings, key, now)
     if freed and store.take_slot(key, hold.code, entry, cap, expires):
+        return
+    if resumed:
         return
     store.release_hold(hold.site, hold.nik_holder_key, hold.code)
     raise PhoneLimit()

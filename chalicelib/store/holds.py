@@ -7,6 +7,7 @@ one claims and the other is shown the hold in its way (ADR 0010).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import partial
 
@@ -55,6 +56,13 @@ class DynamoHolds:
             except HoldRecord.DoesNotExist:
                 return None
         return _hold(record)
+
+    def take_over_hold(self, hold: Hold, claimed_ms: int) -> Hold | None:
+        h = HoldRecord
+        record = h(hold.site, hold.nik_holder_key)
+        still = (h.code == hold.code) & (h.claimed_ms == hold.claimed_ms)
+        moved = conditional(lambda: record.update(actions=[h.claimed_ms.set(claimed_ms)], condition=still))
+        return replace(hold, claimed_ms=claimed_ms) if moved else None
 
     def release_hold(self, site: str, nik_holder_key: str, code: str) -> bool:
         """Delete the hold if it still carries `code`: a later take's hold is never touched."""

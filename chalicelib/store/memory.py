@@ -190,6 +190,15 @@ class MemoryStore:
         with self._lock:
             return self._holds.get((site, nik_holder_key))
 
+    def take_over_hold(self, hold: Hold, claimed_ms: int) -> Hold | None:
+        with self._lock:
+            current = self._holds.get((hold.site, hold.nik_holder_key))
+            if current is None or (current.code, current.claimed_ms) != (hold.code, hold.claimed_ms):
+                return None
+            moved = replace(current, claimed_ms=claimed_ms)
+            self._holds[(hold.site, hold.nik_holder_key)] = moved
+            return moved
+
     def release_hold(self, site: str, nik_holder_key: str, code: str) -> bool:
         with self._lock:
             current = self._holds.get((site, nik_holder_key))

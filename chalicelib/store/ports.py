@@ -72,6 +72,11 @@ class Holds(Protocol):
         """Delete the hold if it carries `code`. True when this call did."""
         ...
 
+    def take_over_hold(self, hold: Hold, claimed_ms: int) -> Hold | None:
+        """Move the hold's claim to `claimed_ms` if it still carries `hold`'s code and claim:
+        of the processes taking over a dead take, one wins. The hold afterwards, or None."""
+        ...
+
 
 class Slots(Protocol):
     """The codes one phone holds (or one operator took on a day), under a cap."""

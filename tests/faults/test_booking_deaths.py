@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from chalicelib.core.errors import HoldsOtherDay, LoketError
+from chalicelib.core.errors import HoldsOtherDay, LoketError, Unavailable
 from chalicelib.core.nik import Nik, parse_nik
 from chalicelib.core.tickets import Holder
 from chalicelib.services import days, tickets
@@ -113,11 +113,22 @@ def after_the_death(store: DynamoStore, given: Given, death: DieAt, dead: Booked
 
 
 def asks_again(store: DynamoStore, given: Given, death: DieAt, dead: Booked) -> list[str]:
-    """The resident taps again (a retry of the lost answer): their ticket, once."""
-    again = take(store, ALICE, MONDAY, given.holder)
-    state = booked()
-    broken = booking_violations(state, MONDAY, CAP).violations
+    """The resident taps again (a retry of the lost answer): their ticket, once. Within the 2
+    minutes a live take may still be running, a hold without its ticket is waited for (503:
+    ask again); past them the dead take is taken over and finished."""
+    broken: list[str] = []
     hold = dead.holds.get((SITE, holder_key(ALICE)))
+    if hold is not None and dead.ticket(hold.code) is None:
+        try:
+            take(store, ALICE, MONDAY, given.holder)
+            broken.append("a retry at once ran the steps of a take that may still be live")
+        except Unavailable:
+            pass
+        again = take(store, ALICE, MONDAY, given.holder, LATER)
+    else:
+        again = take(store, ALICE, MONDAY, given.holder)
+    state = booked()
+    broken += booking_violations(state, MONDAY, CAP).violations
     if hold is not None and again.ticket.code != hold.code:
         broken.append("the retry did not resume the dead take under its hold's code")
     counted = dead.days[(SITE, MONDAY)].holders.get(holder_key(ALICE))

@@ -7,14 +7,12 @@ The interleaving: a resident taps twice on a full day (twin takes under one hold
 sequence's design); the first is refused at the counter and undoes its slot and hold, while
 the second, which resumed that hold, reaches the counter just after a place was given back.
 
-Both tests fail on the sequence as built (2026-12-01): the refused tap's undo deletes the hold
-and the slot the granted twin relies on, so Alice's ticket is guarded by neither (she then
-takes Tuesday too), and a third tap in between puts a second ticket with the same number,
-over the quota. The random races show it too: double taps of newcomers in
-test_booking_races.py's cancel race broke the guard in 5 rounds of 5 on dynalite. Without
-transactions (dynalite has none) the undo must be decided where grants are, in the day's
-counter item: the lead's call, hence `xfail(strict=True)`: a fix turns them into failures
-until the marks go.
+Both broke the sequence as first built: the refused tap's undo deleted the hold and the slot
+the granted twin relied on, so Alice's ticket was guarded by neither (she then took Tuesday
+too), and a third tap in between put a second ticket with the same number, over the quota.
+Now only one process runs a hold's steps at a time: a take that meets a hold without its
+ticket, claimed under 2 minutes ago, is told to ask again (503), and a dead one is taken over
+by one conditional write before anyone runs it.
 """
 
 from __future__ import annotations
@@ -26,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.core.errors import HoldsOtherDay, LoketError, QuotaExhausted
+from chalicelib.core.errors import HoldsOtherDay, LoketError, QuotaExhausted, Unavailable
 from chalicelib.core.nik import Nik, parse_nik
 from chalicelib.core.tickets import Holder, Refused
 from chalicelib.services import days, tickets
@@ -119,81 +117,61 @@ def full_monday(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[DynamoStore, 
         yield store, budi.ticket.code
 
 
-def twins_around_a_cancel(
-    store: DynamoStore, budi_code: str, between_grant_and_ticket: Callable[[Proxy], None] | None = None
-) -> dict[str, Any]:
-    """Alice's first tap (A) is refused at the counter; her second (B), which resumed A's
-    hold, reaches the counter after A undid its slot and hold and after Budi cancelled."""
-    proxy = Proxy(store)
-    a_refused, b_at_counter, a_done = Step("A refused"), Step("B at the counter"), Step("A done")
-
-    def a_refused_then_hold(result: Any) -> None:
-        assert isinstance(result, Refused), result
-        a_refused.reached()
-        b_at_counter.wait()
-
-    def b_waits_for_a_and_budi() -> None:
-        b_at_counter.reached()
-        a_done.wait()
-        tickets.cancel(store, settings(), budi_code, NOW)
-
-    proxy.after[("A", "take_ticket")] = a_refused_then_hold
-    proxy.before[("B", "take_ticket")] = b_waits_for_a_and_budi
-    if between_grant_and_ticket is not None:
-        proxy.before[("B", "put_ticket")] = lambda: between_grant_and_ticket(proxy)
-    outcome: dict[str, Any] = {}
-    a = run("A", lambda: take(proxy, ALICE, MONDAY), outcome, a_done)
-    a_refused.wait()
-    b = run("B", lambda: take(proxy, ALICE, MONDAY), outcome)
-    for thread in (a, b):
-        thread.join(WAIT)
-        assert not thread.is_alive()
-    return outcome
-
-
-KNOWN = pytest.mark.xfail(
-    strict=True, reason="a refused take's undo races a twin that resumed its hold (ADR 0010)"
-)
-
-
-@KNOWN
-def test_a_twin_granted_after_its_original_was_refused_leaves_the_ticket_guarded_by_the_nik_s_hold(
+def test_a_second_tap_while_the_first_is_refused_is_told_to_ask_again_and_the_ticket_stays_guarded(
     full_monday: tuple[DynamoStore, str],
 ) -> None:
     """GIVEN Monday full, Alice tapping twice
-    WHEN the first tap is refused and undone while the second, resuming it, gets the place
-    Budi just gave back
-    THEN Alice's ticket is guarded (her hold and her phone's slot carry its code), so that a
-    take for Tuesday is told holds_other_day."""
+    WHEN the second tap comes while the first, refused at the counter, has not undone yet
+    THEN the second is told to ask again and touches nothing; asked again after Budi gave his
+    place back, it gets it, guarded by her hold and her phone's slot (Tuesday: holds_other_day)."""
     store, budi_code = full_monday
+    proxy = Proxy(store)
+    a_refused, b_done = Step("A refused"), Step("B done")
 
-    outcome = twins_around_a_cancel(store, budi_code)
+    def a_refused_then_waits(result: Any) -> None:
+        assert isinstance(result, Refused), result
+        a_refused.reached()
+        b_done.wait()
 
+    proxy.after[("A", "take_ticket")] = a_refused_then_waits
+    outcome: dict[str, Any] = {}
+    a = run("A", lambda: take(proxy, ALICE, MONDAY), outcome)
+    a_refused.wait()
+    run("B", lambda: take(proxy, ALICE, MONDAY), outcome, b_done).join(WAIT)
+    a.join(WAIT)
+    assert not a.is_alive()
+
+    assert isinstance(outcome["B"], Unavailable)
     assert isinstance(outcome["A"], QuotaExhausted)
-    granted = outcome["B"]
-    assert isinstance(granted, tickets.Taken) and granted.ticket.service_day == MONDAY
+    tickets.cancel(store, settings(), budi_code, NOW)
+    again = take(store, ALICE, MONDAY)
+    assert again.created and again.ticket.service_day == MONDAY
     assert booking_violations(booked(), MONDAY, 4).violations == []
     with pytest.raises(HoldsOtherDay):
         take(store, ALICE, TUESDAY)
 
 
-@KNOWN
-def test_a_third_tap_between_the_twin_s_grant_and_its_ticket_never_shares_its_number(
+def test_a_tap_between_a_grant_and_its_ticket_never_shares_its_number(
     full_monday: tuple[DynamoStore, str],
 ) -> None:
-    """GIVEN the same interleaving
-    WHEN a third tap of Alice's runs whole between the twin's grant and its ticket
-    THEN no number is handed out twice and Alice holds one upcoming ticket."""
+    """GIVEN Monday with Budi's place given back, Alice tapping
+    WHEN another tap of hers runs whole between her take's grant and its ticket
+    THEN it is told to ask again; asked again, it gets her one ticket: no number twice."""
     store, budi_code = full_monday
-    third: dict[str, Any] = {}
+    tickets.cancel(store, settings(), budi_code, NOW)
+    proxy = Proxy(store)
+    second: dict[str, Any] = {}
+    proxy.before[("A", "put_ticket")] = lambda: run("C", lambda: take(store, ALICE, MONDAY), second).join(
+        WAIT
+    )
+    outcome: dict[str, Any] = {}
+    run("A", lambda: take(proxy, ALICE, MONDAY), outcome).join(WAIT)
 
-    def third_tap(proxy: Proxy) -> None:
-        run("C", lambda: take(store, ALICE, MONDAY), third).join(WAIT)
-
-    outcome = twins_around_a_cancel(store, budi_code, third_tap)
-
-    assert isinstance(outcome["A"], QuotaExhausted)
-    assert isinstance(outcome["B"], (tickets.Taken, LoketError))
+    assert isinstance(second["C"], Unavailable)
+    taken = outcome["A"]
+    assert isinstance(taken, tickets.Taken) and taken.created
+    again = take(store, ALICE, MONDAY)
+    assert (again.created, again.ticket.code, again.ticket.number) == (False, taken.ticket.code, 2)
     state = booked()
     assert booking_violations(state, MONDAY, 4).violations == []
     alice = [t for t in state.tickets if t.nik_holder_key == ALICE.holder_key(hash_key(HashPurpose.NIK))]

@@ -117,6 +117,8 @@ def test_the_repair_uses_exactly_what_its_policy_grants(
 def test_the_api_uses_exactly_what_its_policy_grants_on_the_residents_and_admin_tables(
     templates: dict[str, Template], calls: Calls, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from datetime import date, timedelta
+
     from app import app
     from chalicelib.http.auth import mint
     from chalicelib.settings import reset, secret, settings
@@ -170,6 +172,32 @@ def test_the_api_uses_exactly_what_its_policy_grants_on_the_residents_and_admin_
         assert call("POST", "/v1/admin/calls", {"desk": 1}, "staff") == 200
         assert call("GET", "/v1/queue") == 200
         assert call("GET", "/v1/admin/report", role="admin") == 200
+        # A take that died after counting its place; asked again past the 2 minutes, it is
+        # taken over and finished.
+        from chalicelib.core.nik import parse_nik
+        from chalicelib.core.tickets import ANYONE
+        from chalicelib.services import tickets as taking
+        from chalicelib.settings import HashPurpose, hash_key
+
+        store, late = runtime.store(), WEDNESDAY_MORNING + timedelta(minutes=5)
+        with monkeypatch.context() as dying:
+            dying.setattr(store, "put_ticket", lambda ticket: (_ for _ in ()).throw(RuntimeError("died")))
+            nik = parse_nik("3505121708850009")
+            with pytest.raises(RuntimeError):
+                taking.take(
+                    store,
+                    settings(),
+                    "kab-blitar",
+                    date(2026, 11, 26),
+                    nik,
+                    ANYONE,
+                    WEDNESDAY_MORNING,
+                    hash_key(HashPurpose.NIK),
+                )
+        monkeypatch.setattr(runtime, "now", lambda: late)
+        monkeypatch.setenv("LOKET_TICKET_PROOF", "none")
+        reset()
+        assert call("POST", "/v1/tickets", {"nik": "3505121708850009", "service_day": "2026-11-26"}) == 201
         assert call("GET", "/v1/admin/advice", role="admin") == 200
         assert call("GET", "/v1/admin/quota", role="staff") == 200
         stage = {

@@ -64,6 +64,8 @@ def take(store: DynamoStore, nik: Nik) -> Outcome:
             if isinstance(outcome, (Granted, AlreadyHolds)):
                 return outcome.number, isinstance(outcome, Granted)
             if isinstance(outcome, Refused):
+                if outcome.counter.remaining > 0:  # created or raised since the refused write:
+                    continue  # as services/tickets.py, ask again
                 return "closed" if outcome.counter.quota == 0 else "quota_exhausted"
             days.prepare_day(store, settings(), SITE, MONDAY)
     except LoketError as refused:

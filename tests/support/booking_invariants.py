@@ -72,6 +72,7 @@ class Booked:
     days: dict[tuple[str, date], StoredDay] = field(default_factory=dict)
     holds: dict[tuple[str, str], StoredHold] = field(default_factory=dict)
     slots: dict[str, dict[str, str]] = field(default_factory=dict)
+    slot_counts_off: list[str] = field(default_factory=list)  # `n` is not the number of codes
 
     def tickets_of(self, site: str, day: date) -> list[StoredTicket]:
         return [t for t in self.tickets if (t.site, t.service_day) == (site, day)]
@@ -146,8 +147,11 @@ def booked() -> Booked:
         )
         state.holds[(hold.site, hold.nik_holder_key)] = hold
     for item in _scan(SlotsRecord):
-        entries = item.get("slots", {}).get("M", {})
+        # each code an attribute of its own, `c_<code>`, beside their count `n` (store/slots.py)
+        entries = {name[2:]: v for name, v in item.items() if name.startswith("c_")}
         state.slots[item["slots_key"]["S"]] = {code: str(v["S"]) for code, v in entries.items()}
+        if int(item.get("n", {}).get("N", len(entries))) != len(entries):
+            state.slot_counts_off.append(item["slots_key"]["S"])
     return state
 
 
@@ -172,7 +176,9 @@ def booking_violations(
     after the ticket moved) and listed, to be finished by whoever asks again. `lowered`: days
     whose quota was lowered after some grants, where the tickets may exceed the quota now in
     force (each was within the quota in force when granted: the caller's model says so)."""
-    broken: list[str] = []
+    broken: list[str] = [
+        f"slots {key}: its count is not its number of codes" for key in state.slot_counts_off
+    ]
     orphans: list[tuple[str, date, int]] = []
     half_cancelled: list[tuple[str, date, int]] = []
     by_day: dict[tuple[str, date], list[StoredTicket]] = defaultdict(list)
