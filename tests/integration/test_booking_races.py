@@ -175,7 +175,8 @@ def test_one_nik_asking_for_two_days_from_two_phones_at_once_gets_one_ticket_and
     all at once
     THEN one ticket exists; every ask for its day is answered with it, every ask for the other
     day with holds_other_day naming its day, or, while the winning take was still between
-    its hold and its ticket, unavailable; asked again, those converge to holds_other_day.
+    its hold and its ticket, unavailable (an ask for the same day too: one process runs a
+    hold's steps at a time); asked again, those converge.
 
     Why unavailable and not holds_other_day for a take in flight: it can still be refused
     (the day full, the phone at its cap) and undo its hold; answering holds_other_day then
@@ -194,7 +195,7 @@ def test_one_nik_asking_for_two_days_from_two_phones_at_once_gets_one_ticket_and
     lost = TUESDAY if won == MONDAY else MONDAY
     for (day, _), answer in zip(asks, answers, strict=True):
         if day == won:
-            assert isinstance(answer, Got), answer
+            assert isinstance(answer, Got) or answer == Refusal("unavailable"), answer
         else:
             assert answer in (Refusal("holds_other_day", won), Refusal("unavailable")), answer
     winner, loser = (phone(1), phone(2)) if won == MONDAY else (phone(2), phone(1))
