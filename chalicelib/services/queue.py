@@ -120,6 +120,8 @@ def set_state(store: Door, settings: Settings, code: str, to: TicketState, now: 
     if ticket is None or ticket.service_day != today or ticket.state == "cancelled":
         raise NotFound()
     if ticket.state == to:
+        if to == "served":  # a served that died before the queue's write counts it now
+            _count_served(store, settings, ticket, today, now)
         return ticket
     moved, won = store.change_ticket_state(code, _MOVES[to], to, now, desk=ticket.desk, day=today)
     if moved is None:
@@ -131,12 +133,19 @@ def set_state(store: Door, settings: Settings, code: str, to: TicketState, now: 
     if to == "called":
         store.show_called(ticket.site, today, ticket.number, ticket.desk or 0, now)
     if to == "served":
-        queue = store.queue(ticket.site, today)
-        minutes = _service_minutes(moved)
-        previous = None if queue is None else queue.minutes_per_resident
-        estimate = previous if minutes is None else smoothed(previous, minutes, settings.minutes_per_resident)
-        store.record_served(ticket.site, today, ticket.number, estimate or settings.minutes_per_resident, now)
+        _count_served(store, settings, moved, today, now)
     return moved
+
+
+def _count_served(store: Door, settings: Settings, ticket: Ticket, today: date, now: datetime) -> None:
+    """The number joins `served` and its service time the day's estimate, once."""
+    queue = store.queue(ticket.site, today)
+    if queue is not None and ticket.number in queue.served:
+        return
+    minutes = _service_minutes(ticket)
+    previous = None if queue is None else queue.minutes_per_resident
+    estimate = previous if minutes is None else smoothed(previous, minutes, settings.minutes_per_resident)
+    store.record_served(ticket.site, today, ticket.number, estimate or settings.minutes_per_resident, now)
 
 
 def _service_minutes(ticket: Ticket) -> float | None:
