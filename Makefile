@@ -79,6 +79,7 @@ test-integration: install
 # The concurrency rounds at the issue's full count (5,000 requests a round: ~18 min on 2 cores).
 test-load: install
 	LOKET_RUSH_REQUESTS=5000 $(BIN)/pytest tests/integration/test_concurrency.py
+	LOKET_DOOR_ROUNDS=5 $(BIN)/pytest tests/integration/test_door_races.py
 
 # Costs, measured (not part of `make test`): docs/PERFORMANCE.md. `make bench ONLY=rush` runs one.
 bench: $(VENV)/.installed

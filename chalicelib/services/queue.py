@@ -25,7 +25,7 @@ from chalicelib.settings import Settings
 if TYPE_CHECKING:
     from chalicelib.store.ports import Door
 
-_CALL_ATTEMPTS = 50  # each attempt follows another desk taking the number first
+_CALL_ATTEMPTS = 50  # besides one per number taken by another desk first (below)
 
 
 def check_in(
@@ -75,23 +75,32 @@ class Call:
 def call_next(store: Door, settings: Settings, site: str, desk: int, now: datetime) -> Call:
     """The lowest checked-in number not called yet, for `desk`."""
     today = service_day(now, settings.tz)
-    for _ in range(_CALL_ATTEMPTS):
+    attempts, budget = 0, _CALL_ATTEMPTS
+    while attempts < budget:
         queue = store.queue(site, today)
         if queue is None or not queue.waiting:
             raise QueueEmpty()
-        number = min(queue.waiting)
-        ticket = store.ticket_with_number(site, today, number)
-        if ticket is None:  # the index has not caught up with a ticket just written: rare
-            continue
-        if ticket.state != "checked_in":
-            _catch_up(store, site, today, ticket, now)
-            continue
-        moved, won = store.change_ticket_state(
-            ticket.code, ("checked_in",), "called", now, desk=desk, day=today
-        )
-        if won and moved is not None:
-            store.mark_called(site, today, number, desk, now)
-            return Call(desk, moved)
+        if attempts == 0:
+            # Every attempt that fails does so because another desk took that number (at most
+            # twice per number: lost, then caught up): while they do, this desk goes on.
+            budget += 2 * len(queue.waiting)
+        # A number another desk took at the same moment sends this one to the next of the
+        # same read, not back to the queue, where nine desks would race for one number
+        # again; a number taken before this read was made means the read is behind: read again.
+        for number in sorted(queue.waiting)[: budget - attempts]:
+            attempts += 1
+            ticket = store.ticket_with_number(site, today, number)
+            if ticket is None:  # the index has not caught up with a ticket just written: rare
+                break
+            if ticket.state != "checked_in":
+                _catch_up(store, site, today, ticket, now)
+                break
+            moved, won = store.change_ticket_state(
+                ticket.code, ("checked_in",), "called", now, desk=desk, day=today
+            )
+            if won and moved is not None:
+                store.mark_called(site, today, number, desk, now)
+                return Call(desk, moved)
     raise Unavailable("the desks kept taking the next number first")
 
 

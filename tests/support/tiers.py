@@ -22,6 +22,7 @@ MARKERS: dict[str, tuple[str, ...]] = {
     "integration": ("slow", "integration"),
     "integration/test_concurrency.py": ("load",),
     "integration/test_http_rush.py": ("load",),
+    "integration/test_door_races.py": ("load",),
     "browser": ("slow", "browser"),
 }
 
