@@ -110,7 +110,7 @@ def _catch_up(store: Door, site: str, day: date, ticket: Ticket, now: datetime) 
     if ticket.state == "called" and ticket.desk is not None:
         store.mark_called(site, day, ticket.number, ticket.desk, ticket.called_at or now)
     else:
-        store.mark_called(site, day, ticket.number, ticket.desk or 0, now)
+        store.leave_waiting(site, day, ticket.number, now)
 
 
 _MOVES: dict[TicketState, tuple[TicketState, ...]] = {
@@ -131,6 +131,8 @@ def set_state(store: Door, settings: Settings, code: str, to: TicketState, now: 
     if ticket.state == to:
         if to == "served":  # a served that died before the queue's write counts it now
             _count_served(store, settings, ticket, today, now)
+        if to == "no_show":  # and a no-show the queue's
+            store.leave_waiting(ticket.site, today, ticket.number, now)
         return ticket
     moved, won = store.change_ticket_state(code, _MOVES[to], to, now, desk=ticket.desk, day=today)
     if moved is None:
@@ -139,6 +141,8 @@ def set_state(store: Door, settings: Settings, code: str, to: TicketState, now: 
         if moved.state != to:
             raise InvalidRequest(f"a {moved.state} ticket cannot become {to}")
         return moved
+    if to == "no_show":  # marked before its call: it waits no more
+        store.leave_waiting(ticket.site, today, ticket.number, now)
     if to == "called":
         store.show_called(ticket.site, today, ticket.number, ticket.desk or 0, now)
     if to == "served":

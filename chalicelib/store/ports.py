@@ -226,6 +226,10 @@ class Queues(Protocol):
         """`desk` now serves `number` (a recall)."""
         ...
 
+    def leave_waiting(self, site: str, day: date, number: int, at: datetime) -> bool:
+        """`number` leaves `waiting` for no desk (a no-show before its call), if it is there."""
+        ...
+
     def record_served(
         self, site: str, day: date, number: int, minutes_per_resident: float, at: datetime
     ) -> None: ...

@@ -134,6 +134,11 @@ SCENARIOS: dict[str, Scenario] = {
         lambda api, codes: api.put(f"/v1/admin/tickets/{codes[ALICE]}", {"state": "served"}, token=STAFF),
         state_is("served"),
     ),
+    "a waiting resident marked a no-show": Scenario(
+        three_checked_in_one_called,
+        lambda api, codes: api.put(f"/v1/admin/tickets/{codes[BUDI]}", {"state": "no_show"}, token=STAFF),
+        state_is("no_show"),
+    ),
 }
 
 

@@ -755,6 +755,15 @@ class TestQueuesStoreContract:
         queue = store.queue(SITE, MONDAY)
         assert queue is not None and (queue.now_serving, queue.desk_seen_ms) == ({4: 2}, {4: AT_MS})
 
+    def test_a_no_show_before_its_call_leaves_waiting_once_and_for_no_desk(self, store: Store) -> None:
+        assert store.leave_waiting(SITE, MONDAY, 1, NOW) is False
+        assert store.queue(SITE, MONDAY) is None  # the refused write created nothing
+        for number in (1, 2):
+            store.add_waiting(SITE, MONDAY, number, NOW)
+        assert store.leave_waiting(SITE, MONDAY, 1, AT) is True
+        assert store.leave_waiting(SITE, MONDAY, 1, AT) is False
+        assert store.queue(SITE, MONDAY) == Queue(SITE, MONDAY, waiting=frozenset({2}), updated_at=AT)
+
     def test_a_recall_shows_the_number_at_its_desk_and_leaves_waiting_alone(self, store: Store) -> None:
         for number in (1, 2):
             store.add_waiting(SITE, MONDAY, number, NOW)
