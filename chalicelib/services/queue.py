@@ -92,6 +92,10 @@ def call_next(store: Door, settings: Settings, site: str, desk: int, now: dateti
             ticket = store.ticket_with_number(site, today, number)
             if ticket is None:  # the index has not caught up with a ticket just written: rare
                 break
+            if ticket.state == "booked":  # the index is behind its check-in: ask the table
+                ticket = store.ticket(ticket.code)
+                if ticket is None or ticket.state == "booked":
+                    break
             if ticket.state != "checked_in":
                 _catch_up(store, site, today, ticket, now)
                 break

@@ -13,15 +13,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 
 from chalicelib import runtime
 from chalicelib.core.errors import QueueEmpty
+from chalicelib.core.tickets import Holder, Ticket
 from chalicelib.services import queue
 from chalicelib.settings import settings
 from chalicelib.store.dynamo import DynamoStore
+from chalicelib.store.memory import MemoryStore
 from tests.support.api_client import Answer, Api, mint
 from tests.support.faults import DieAt, ProcessDied
 from tests.support.servers import bind_store
@@ -169,3 +172,50 @@ def test_dying_between_any_two_calls_at_the_door_then_asking_again_loses_no_call
                 where = "after" if after else "before"
                 failures.append(f"died {where} call {at} of {calls} ({death.calls[at - 1]}): {problems}")
     assert failures == []
+
+
+class IndexBehind(MemoryStore):
+    """The twin, with the by-number index a step behind the table, as DynamoDB's may be: a
+    ticket found by its number shows the state it had before its last change."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.before: dict[str, Ticket] = {}
+
+    def change_ticket_state(self, code: str, *args: Any, **kwargs: Any) -> tuple[Ticket | None, bool]:
+        was = self.ticket(code)
+        moved, won = super().change_ticket_state(code, *args, **kwargs)
+        if won and was is not None:
+            self.before[code] = was
+        return moved, won
+
+    def ticket_with_number(self, site: str, day: date, number: int) -> Ticket | None:
+        found = super().ticket_with_number(site, day, number)
+        return None if found is None else self.before.get(found.code, found)
+
+
+def test_a_call_that_finds_the_index_behind_a_check_in_calls_that_ticket_and_drops_none() -> None:
+    store, config = IndexBehind(), settings()
+    now = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+    for number in (1, 2):
+        store.put_ticket(
+            Ticket(
+                f"CODE000{number}",
+                SITE,
+                MONDAY,
+                number,
+                "0001",
+                f"holder-{number}",
+                "booked",
+                Holder("phone", "p"),
+                "public",
+                now,
+            )
+        )
+        queue.check_in(store, config, SITE, now, code=f"CODE000{number}")
+
+    called = [queue.call_next(store, config, SITE, desk, now).ticket.number for desk in (1, 2)]
+
+    assert called == [1, 2]
+    with pytest.raises(QueueEmpty):
+        queue.call_next(store, config, SITE, 1, now)
