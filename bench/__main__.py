@@ -8,6 +8,7 @@ import sys
 
 BENCHMARKS = {
     "ticket-round-trips": "bench.ticket_round_trips",
+    "door-round-trips": "bench.door_round_trips",
     "lookup-overhead": "bench.lookup_overhead",
     "cold-import": "bench.cold_import",
     "cold-start": "bench.cold_start",

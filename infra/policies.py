@@ -75,13 +75,15 @@ GRANTS: dict[str, Grants] = {
         queues=[("ReportFailedEvents", "FailedEventsQueue", ["SendMessage"])],
     ),
     # What the ticket sequences' finishing writes need (services/repair.py), and to read a
-    # day's counter, tickets by number and the holds of counted places.
+    # day's counter, tickets by number and the holds of counted places; and today's queue,
+    # to put back a checked-in number a dead check-in left out.
     "repair": Grants(
         tables=[
             ("day-counters", ["GetItem", "Query", "UpdateItem"]),
             ("holds", ["DeleteItem", "GetItem", "UpdateItem"]),
             ("slots", ["UpdateItem"]),
-            ("tickets", ["PutItem", "Query"]),
+            ("tickets", ["GetItem", "PutItem", "Query"]),
+            ("queues", ["GetItem", "UpdateItem"]),
         ],
         queues=[("ReportFailedEvents", "FailedEventsQueue", ["SendMessage"])],
     ),

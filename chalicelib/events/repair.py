@@ -18,9 +18,11 @@ def handle(event: Any) -> dict[str, int]:
         takes_finished=done.takes_finished,
         cancels_finished=done.cancels_finished,
         orphans=done.orphans,
+        check_ins_finished=done.check_ins_finished,
     )
     return {
         "takes_finished": done.takes_finished,
         "cancels_finished": done.cancels_finished,
         "orphans": done.orphans,
+        "check_ins_finished": done.check_ins_finished,
     }

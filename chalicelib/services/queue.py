@@ -25,7 +25,7 @@ from chalicelib.settings import Settings
 if TYPE_CHECKING:
     from chalicelib.store.ports import Door
 
-_CALL_ATTEMPTS = 50  # each attempt follows another desk taking the number first
+_CALL_ATTEMPTS = 50  # besides one per number taken by another desk first (below)
 
 
 def check_in(
@@ -75,23 +75,36 @@ class Call:
 def call_next(store: Door, settings: Settings, site: str, desk: int, now: datetime) -> Call:
     """The lowest checked-in number not called yet, for `desk`."""
     today = service_day(now, settings.tz)
-    for _ in range(_CALL_ATTEMPTS):
+    attempts, budget = 0, _CALL_ATTEMPTS
+    while attempts < budget:
         queue = store.queue(site, today)
         if queue is None or not queue.waiting:
             raise QueueEmpty()
-        number = min(queue.waiting)
-        ticket = store.ticket_with_number(site, today, number)
-        if ticket is None:  # the index has not caught up with a ticket just written: rare
-            continue
-        if ticket.state != "checked_in":
-            _catch_up(store, site, today, ticket, now)
-            continue
-        moved, won = store.change_ticket_state(
-            ticket.code, ("checked_in",), "called", now, desk=desk, day=today
-        )
-        if won and moved is not None:
-            store.mark_called(site, today, number, desk, now)
-            return Call(desk, moved)
+        if attempts == 0:
+            # Every attempt that fails does so because another desk took that number (at most
+            # twice per number: lost, then caught up): while they do, this desk goes on.
+            budget += 2 * len(queue.waiting)
+        # A number another desk took at the same moment sends this one to the next of the
+        # same read, not back to the queue, where nine desks would race for one number
+        # again; a number taken before this read was made means the read is behind: read again.
+        for number in sorted(queue.waiting)[: budget - attempts]:
+            attempts += 1
+            ticket = store.ticket_with_number(site, today, number)
+            if ticket is None:  # the index has not caught up with a ticket just written: rare
+                break
+            if ticket.state == "booked":  # the index is behind its check-in: ask the table
+                ticket = store.ticket(ticket.code)
+                if ticket is None or ticket.state == "booked":
+                    break
+            if ticket.state != "checked_in":
+                _catch_up(store, site, today, ticket, now)
+                break
+            moved, won = store.change_ticket_state(
+                ticket.code, ("checked_in",), "called", now, desk=desk, day=today
+            )
+            if won and moved is not None:
+                store.mark_called(site, today, number, desk, now)
+                return Call(desk, moved)
     raise Unavailable("the desks kept taking the next number first")
 
 
@@ -100,7 +113,7 @@ def _catch_up(store: Door, site: str, day: date, ticket: Ticket, now: datetime) 
     one being written right now): the number leaves `waiting` for the desk that called it."""
     if ticket.state == "called" and ticket.desk is not None:
         store.mark_called(site, day, ticket.number, ticket.desk, ticket.called_at or now)
-    else:  # a no-show marked before its call: it leaves the queue, no desk shows it
+    else:
         store.leave_waiting(site, day, ticket.number, now)
 
 
@@ -123,6 +136,10 @@ def set_state(
     if ticket is None or ticket.service_day != today or ticket.state == "cancelled":
         raise NotFound()
     if ticket.state == to:
+        if to == "served":  # a served that died before the queue's write counts it now
+            _count_served(store, settings, ticket, today, now)
+        if to == "no_show":  # and a no-show the queue's
+            store.leave_waiting(ticket.site, today, ticket.number, now)
         return ticket
     desk = desk or ticket.desk
     if to == "called" and desk is None:
@@ -134,17 +151,24 @@ def set_state(
         if moved.state != to:
             raise InvalidRequest(f"a {moved.state} ticket cannot become {to}")
         return moved
+    if to == "no_show":  # marked before its call: it waits no more
+        store.leave_waiting(ticket.site, today, ticket.number, now)
     if to == "called" and desk is not None:
         store.show_called(ticket.site, today, ticket.number, desk, now)
-    if to == "no_show" and ticket.state == "checked_in":
-        store.leave_waiting(ticket.site, today, ticket.number, now)
     if to == "served":
-        queue = store.queue(ticket.site, today)
-        minutes = _service_minutes(moved)
-        previous = None if queue is None else queue.minutes_per_resident
-        estimate = previous if minutes is None else smoothed(previous, minutes, settings.minutes_per_resident)
-        store.record_served(ticket.site, today, ticket.number, estimate or settings.minutes_per_resident, now)
+        _count_served(store, settings, moved, today, now)
     return moved
+
+
+def _count_served(store: Door, settings: Settings, ticket: Ticket, today: date, now: datetime) -> None:
+    """The number joins `served` and its service time the day's estimate, once."""
+    queue = store.queue(ticket.site, today)
+    if queue is not None and ticket.number in queue.served:
+        return
+    minutes = _service_minutes(ticket)
+    previous = None if queue is None else queue.minutes_per_resident
+    estimate = previous if minutes is None else smoothed(previous, minutes, settings.minutes_per_resident)
+    store.record_served(ticket.site, today, ticket.number, estimate or settings.minutes_per_resident, now)
 
 
 def _service_minutes(ticket: Ticket) -> float | None:

@@ -303,10 +303,13 @@ class MemoryStore:
             )
             return True
 
-    def leave_waiting(self, site: str, day: date, number: int, at: datetime) -> None:
+    def leave_waiting(self, site: str, day: date, number: int, at: datetime) -> bool:
         with self._lock:
-            base = self._queues.get((site, day)) or Queue(site, day)
+            base = self._queues.get((site, day))
+            if base is None or number not in base.waiting:
+                return False
             self._queue_changed(site, day, at, waiting=base.waiting - {number})
+            return True
 
     def show_called(self, site: str, day: date, number: int, desk: int, at: datetime) -> None:
         with self._lock:

@@ -228,12 +228,12 @@ class Queues(Protocol):
         when this call moved it."""
         ...
 
-    def leave_waiting(self, site: str, day: date, number: int, at: datetime) -> None:
-        """`number` is no longer waiting, and no desk serves it (a no-show before its call)."""
-        ...
-
     def show_called(self, site: str, day: date, number: int, desk: int, at: datetime) -> None:
         """`desk` now serves `number` (a recall)."""
+        ...
+
+    def leave_waiting(self, site: str, day: date, number: int, at: datetime) -> bool:
+        """`number` leaves `waiting` for no desk (a no-show before its call), if it is there."""
         ...
 
     def record_served(

@@ -73,13 +73,11 @@ class DynamoQueues:
         record = q(site, day.isoformat())
         return conditional(lambda: record.update(actions=actions, condition=q.waiting.contains(number)))
 
-    def leave_waiting(self, site: str, day: date, number: int, at: datetime) -> None:
-        """`number` is no longer waiting (marked a no-show before its call)."""
+    def leave_waiting(self, site: str, day: date, number: int, at: datetime) -> bool:
         q = QueueRecord
-        with dynamodb_errors():
-            q(site, day.isoformat()).update(
-                actions=[q.waiting.delete({number}), q.updated_at.set(at.isoformat())]
-            )
+        actions: list[Action] = [q.waiting.delete({number}), q.updated_at.set(at.isoformat())]
+        record = q(site, day.isoformat())
+        return conditional(lambda: record.update(actions=actions, condition=q.waiting.contains(number)))
 
     def show_called(self, site: str, day: date, number: int, desk: int, at: datetime) -> None:
         """`desk` now serves `number` (a call, or a recall)."""

@@ -135,3 +135,62 @@ def test_the_repair_leaves_a_take_in_flight_alone(
     assert repair.handle({})["takes_finished"] == 1
     assert take(api, ALICE, day) == 200  # the resident finds the ticket the repair finished
     assert settings().ticket_proof == "phone"
+
+
+@pytest.mark.parametrize("after", [False, True], ids=["before", "after"])
+def test_a_check_in_that_died_at_any_call_and_was_never_retried_is_put_in_the_queue_by_the_repair(
+    api: Api, clock: Clock, fresh: Callable[[], DynamoStore], after: bool
+) -> None:
+    """The gap a check-in leaves when it dies between the ticket's write and the queue's: a
+    checked-in resident no desk would ever call. The repair puts the number in `waiting`."""
+    today = runtime.now().date()
+    staff = mint("staff")
+
+    def booked() -> str:
+        token = mint("resident", sub=PHONE)
+        answer = api.call("POST", "/v1/tickets", {"nik": BUDI, "service_day": today.isoformat()}, token=token)
+        assert answer.status == 201
+        return str(answer.body["ticket"]["code"])
+
+    fresh()
+    code = booked()
+    with DieAt().installed() as clean:
+        assert api.call("POST", "/v1/admin/checkins", {"code": code}, token=staff).status == 200
+    failures = []
+    for at in range(1, len(clean.calls) + 1):
+        store = fresh()
+        start = clock()
+        code = booked()
+        with DieAt(at, after).installed(), pytest.raises(ProcessDied):
+            api.call("POST", "/v1/admin/checkins", {"code": code}, token=staff)
+        clock.advance(minutes=3)
+        repair.handle({})
+        repair.handle({})
+        state = api.call("GET", f"/v1/tickets/{code}").body["ticket"]["state"]
+        board = store.queue(SITE, today)
+        waiting = set() if board is None else set(board.waiting)
+        if waiting != ({1} if state == "checked_in" else set()):
+            failures.append(f"died {'after' if after else 'before'} call {at}: {state}, waiting {waiting}")
+        elif state == "checked_in":
+            answer = api.call("POST", "/v1/admin/calls", {"desk": 1}, token=staff)
+            if answer.status != 200 or answer.body["call"]["ticket"]["code"] != code:
+                failures.append(f"died {'after' if after else 'before'} call {at}: the desk got {answer}")
+        clock.set(start)
+    assert failures == []
+
+
+def test_the_repair_leaves_a_check_in_in_flight_alone(
+    api: Api, clock: Clock, fresh: Callable[[], DynamoStore]
+) -> None:
+    store = fresh()
+    today = runtime.now().date()
+    token = mint("resident", sub=PHONE)
+    answer = api.call("POST", "/v1/tickets", {"nik": BUDI, "service_day": today.isoformat()}, token=token)
+    code = answer.body["ticket"]["code"]
+    with DieAt(2, after=True).installed(), pytest.raises(ProcessDied):  # the ticket's write
+        api.call("POST", "/v1/admin/checkins", {"code": code}, token=mint("staff"))
+    assert repair.handle({})["check_ins_finished"] == 0  # within the 2 minutes a check-in may take
+    assert store.queue(SITE, today) is None
+    clock.advance(minutes=3)
+    assert repair.handle({})["check_ins_finished"] == 1
+    assert repair.handle({})["check_ins_finished"] == 0

@@ -85,8 +85,9 @@ def test_the_rollover_uses_exactly_what_its_policy_grants(
 def test_the_repair_uses_exactly_what_its_policy_grants(
     templates: dict[str, Template], calls: Calls, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A take that died after the counter's write, and a cancel that died after the ticket's:
-    the repair finishes both, through every call it can make."""
+    """A take that died after the counter's write, a cancel that died after the ticket's, and
+    a check-in that died before the queue's: the repair finishes all three, through every
+    call it can make."""
     from datetime import date, timedelta
 
     from chalicelib.core.nik import parse_nik
@@ -107,9 +108,25 @@ def test_the_repair_uses_exactly_what_its_policy_grants(
         dying.setattr(store, "put_ticket", lambda ticket: (_ for _ in ()).throw(RuntimeError("died")))
         with pytest.raises(RuntimeError):
             tickets.take(store, config, "kab-blitar", day, dead, phone, WEDNESDAY_MORNING, key)
+    door = tickets.take(
+        store,
+        config,
+        "kab-blitar",
+        WEDNESDAY_MORNING.date(),
+        parse_nik("3505121708850003"),
+        phone,
+        WEDNESDAY_MORNING,
+        key,
+    )
+    store.change_ticket_state(door.ticket.code, ("booked",), "checked_in", WEDNESDAY_MORNING)
     monkeypatch.setattr(runtime, "now", lambda: WEDNESDAY_MORNING + timedelta(minutes=5))
     calls.clear()
-    assert repair.handle({}) == {"takes_finished": 1, "cancels_finished": 1, "orphans": 0}
+    assert repair.handle({}) == {
+        "takes_finished": 1,
+        "cancels_finished": 1,
+        "orphans": 0,
+        "check_ins_finished": 1,
+    }
     template = templates["prod"]
     assert _used_on_tables(calls) == grants_of(template, role_of(template, "Repair"))
 

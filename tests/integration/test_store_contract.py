@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 from botocore.exceptions import ClientError
 
 from chalicelib.core.applications import Application, Service, Stage
+from chalicelib.core.queue import Queue
 from chalicelib.core.quota import MAX_QUOTA, DayCounter
 from chalicelib.core.tickets import (
     AlreadyHolds,
@@ -661,3 +663,144 @@ class TestWhereTheDynamoDBBackendsDisagree:
             assert returned is None
         else:
             assert returned is not None and returned["quota"] == {"N": "0"}
+
+
+AT = NOW + timedelta(minutes=5)
+AT_MS = int(AT.timestamp() * 1000)
+
+
+class TestQueuesStoreContract:
+    """The door's writes (services/queue.py): a ticket's state changes with their stamps, and
+    the queue item, each write idempotent, each alone."""
+
+    # --- the ticket's moves ----------------------------------------------------------------
+
+    def test_a_move_stamps_the_instant_its_state_records_and_the_desk(self, store: Store) -> None:
+        ticket = a_ticket(1, 1)
+        store.put_ticket(ticket)
+        checked_in, won = store.change_ticket_state(ticket.code, ("booked",), "checked_in", NOW, day=MONDAY)
+        assert won and checked_in == replace(ticket, state="checked_in", checked_in_at=NOW)
+        called, won = store.change_ticket_state(ticket.code, ("checked_in",), "called", AT, desk=3)
+        assert won and called == replace(checked_in, state="called", called_at=AT, desk=3)
+        later = AT + timedelta(minutes=7)
+        served, won = store.change_ticket_state(ticket.code, ("called",), "served", later, desk=3)
+        assert won and served == replace(called, state="served", done_at=later)
+        assert store.ticket(ticket.code) == served
+        no_show, won = store.change_ticket_state(ticket.code, ("called",), "no_show", later)
+        assert not won and no_show == served  # refused: the ticket as it stands
+
+    def test_a_move_for_another_day_is_refused_and_changes_nothing(self, store: Store) -> None:
+        ticket = a_ticket(1, 1, MONDAY + timedelta(days=1))
+        store.put_ticket(ticket)
+        assert store.change_ticket_state(ticket.code, ("booked",), "checked_in", NOW, day=MONDAY) == (
+            ticket,
+            False,
+        )
+        assert store.ticket(ticket.code) == ticket
+
+    def test_of_two_desks_claiming_one_ticket_the_first_wins_and_its_desk_stays(self, store: Store) -> None:
+        ticket = a_ticket(1, 1, state="checked_in")
+        store.put_ticket(ticket)
+        first = store.change_ticket_state(ticket.code, ("checked_in",), "called", NOW, desk=1, day=MONDAY)
+        second = store.change_ticket_state(ticket.code, ("checked_in",), "called", AT, desk=2, day=MONDAY)
+        assert first == (replace(ticket, state="called", called_at=NOW, desk=1), True)
+        assert second == (first[0], False)
+
+    def test_a_ticket_is_found_by_its_number_on_its_day_only(self, store: Store) -> None:
+        for index, (number, day) in enumerate([(1, MONDAY), (2, MONDAY), (1, MONDAY + timedelta(days=1))]):
+            store.put_ticket(a_ticket(index, number, day))
+        assert store.ticket_with_number(SITE, MONDAY, 1) == a_ticket(0, 1)
+        assert store.ticket_with_number(SITE, MONDAY + timedelta(days=1), 1) == a_ticket(
+            2, 1, MONDAY + timedelta(days=1)
+        )
+        assert store.ticket_with_number(OTHER_SITE, MONDAY, 1) is None
+
+    # --- the queue item --------------------------------------------------------------------
+
+    def test_a_day_nobody_checked_in_has_no_queue(self, store: Store) -> None:
+        assert store.queue(SITE, MONDAY) is None
+        assert store.mark_called(SITE, MONDAY, 1, 1, NOW) is False
+        assert store.queue(SITE, MONDAY) is None  # the refused write created nothing
+        assert store.wrong_day_count(SITE, MONDAY) == 0
+
+    def test_a_number_joins_waiting_once_however_often_it_is_added(self, store: Store) -> None:
+        for number in (5, 2, 5, 9, 2):
+            store.add_waiting(SITE, MONDAY, number, NOW)
+        assert store.queue(SITE, MONDAY) == Queue(SITE, MONDAY, waiting=frozenset({2, 5, 9}), updated_at=NOW)
+        assert (
+            store.queue(OTHER_SITE, MONDAY) is None and store.queue(SITE, MONDAY + timedelta(days=1)) is None
+        )
+
+    def test_a_call_moves_a_waiting_number_to_its_desk_once(self, store: Store) -> None:
+        for number in (1, 2, 3):
+            store.add_waiting(SITE, MONDAY, number, NOW)
+        assert store.mark_called(SITE, MONDAY, 1, 4, AT) is True
+        assert store.mark_called(SITE, MONDAY, 1, 7, AT) is False  # not waiting any more
+        assert store.mark_called(SITE, MONDAY, 8, 7, AT) is False  # never waiting
+        assert store.mark_called(SITE, MONDAY, 2, 5, AT) is True
+        assert store.queue(SITE, MONDAY) == Queue(
+            SITE,
+            MONDAY,
+            waiting=frozenset({3}),
+            now_serving={4: 1, 5: 2},
+            desk_seen_ms={4: AT_MS, 5: AT_MS},
+            updated_at=AT,
+        )
+
+    def test_a_desk_s_next_call_replaces_its_number_on_the_board(self, store: Store) -> None:
+        for number in (1, 2):
+            store.add_waiting(SITE, MONDAY, number, NOW)
+        store.mark_called(SITE, MONDAY, 1, 4, NOW)
+        store.mark_called(SITE, MONDAY, 2, 4, AT)
+        queue = store.queue(SITE, MONDAY)
+        assert queue is not None and (queue.now_serving, queue.desk_seen_ms) == ({4: 2}, {4: AT_MS})
+
+    def test_a_no_show_before_its_call_leaves_waiting_once_and_for_no_desk(self, store: Store) -> None:
+        assert store.leave_waiting(SITE, MONDAY, 1, NOW) is False
+        assert store.queue(SITE, MONDAY) is None  # the refused write created nothing
+        for number in (1, 2):
+            store.add_waiting(SITE, MONDAY, number, NOW)
+        assert store.leave_waiting(SITE, MONDAY, 1, AT) is True
+        assert store.leave_waiting(SITE, MONDAY, 1, AT) is False
+        assert store.queue(SITE, MONDAY) == Queue(SITE, MONDAY, waiting=frozenset({2}), updated_at=AT)
+
+    def test_a_recall_shows_the_number_at_its_desk_and_leaves_waiting_alone(self, store: Store) -> None:
+        for number in (1, 2):
+            store.add_waiting(SITE, MONDAY, number, NOW)
+        store.mark_called(SITE, MONDAY, 1, 4, NOW)
+        store.show_called(SITE, MONDAY, 1, 6, AT)
+        store.show_called(SITE, MONDAY, 1, 6, AT)
+        assert store.queue(SITE, MONDAY) == Queue(
+            SITE,
+            MONDAY,
+            waiting=frozenset({2}),
+            now_serving={4: 1, 6: 1},
+            desk_seen_ms={4: int(NOW.timestamp() * 1000), 6: AT_MS},
+            updated_at=AT,
+        )
+
+    def test_a_served_number_is_counted_once_with_the_minutes_per_resident_given(self, store: Store) -> None:
+        store.add_waiting(SITE, MONDAY, 1, NOW)
+        store.mark_called(SITE, MONDAY, 1, 1, NOW)
+        store.record_served(SITE, MONDAY, 1, 5.4, AT)
+        store.record_served(SITE, MONDAY, 1, 5.4, AT)
+        store.record_served(SITE, MONDAY, 3, 6.78, AT)
+        queue = store.queue(SITE, MONDAY)
+        assert queue is not None
+        assert (queue.served, queue.minutes_per_resident, queue.updated_at) == (frozenset({1, 3}), 6.78, AT)
+        assert queue.now_serving == {1: 1}  # serving does not clear the board: the next call does
+
+    def test_a_nik_refused_at_the_door_counts_once_a_day_and_stays_off_the_board(self, store: Store) -> None:
+        for key in (holder(1), holder(2), holder(1)):
+            store.count_wrong_day(SITE, MONDAY, key)
+        store.count_wrong_day(SITE, MONDAY + timedelta(days=1), holder(1))
+        assert store.wrong_day_count(SITE, MONDAY) == 2
+        assert store.wrong_day_count(SITE, MONDAY + timedelta(days=1)) == 1
+        assert store.wrong_day_count(OTHER_SITE, MONDAY) == 0
+        # DynamoDB has a queue item by now, the twin not: the board reads the same either way.
+        assert (store.queue(SITE, MONDAY) or Queue(SITE, MONDAY)) == Queue(SITE, MONDAY)
+        store.add_waiting(SITE, MONDAY, 1, NOW)
+        assert store.mark_called(SITE, MONDAY, 1, 2, AT) is True
+        queue = store.queue(SITE, MONDAY)
+        assert queue is not None and (queue.waiting, queue.now_serving) == (frozenset(), {2: 1})
+        assert store.wrong_day_count(SITE, MONDAY) == 2

@@ -25,6 +25,10 @@ FULL_RUSH_REQUESTS = 5_000
 RUSH_REQUESTS = int(os.environ.get("LOKET_RUSH_REQUESTS", "800"))
 FULL_BOOKING_RESIDENTS = 2_000  # on 500 phones, for 400 places over 3 days
 BOOKING_RESIDENTS = int(os.environ.get("LOKET_BOOKING_RESIDENTS", "200"))
+# Nine desks calling 400 tickets cost ~25 s a round on dynalite and minutes on the moto server
+# (each call's index query reads every ticket there): `make test` runs one round, `make
+# test-load` ROUNDS (tests/integration/test_door_races.py).
+DOOR_ROUNDS = int(os.environ.get("LOKET_DOOR_ROUNDS", "1"))
 
 T = TypeVar("T")
 R = TypeVar("R")

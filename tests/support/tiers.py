@@ -23,6 +23,7 @@ MARKERS: dict[str, tuple[str, ...]] = {
     "integration/test_concurrency.py": ("load",),
     "integration/test_http_rush.py": ("load",),
     "integration/test_booking_races.py": ("load",),
+    "integration/test_door_races.py": ("load",),
     "browser": ("slow", "browser"),
 }
 
