@@ -81,7 +81,7 @@ test-integration: install
 test-load: install
 	LOKET_RUSH_REQUESTS=5000 LOKET_BOOKING_RESIDENTS=2000 $(BIN)/pytest tests/integration/test_concurrency.py \
 	    tests/integration/test_booking_races.py
-	LOKET_DOOR_ROUNDS=5 $(BIN)/pytest tests/integration/test_door_races.py
+	LOKET_DOOR_ROUNDS=5 LOKET_DOOR_TICKETS=400 $(BIN)/pytest tests/integration/test_door_races.py
 
 # Costs, measured (not part of `make test`): docs/PERFORMANCE.md. `make bench ONLY=rush` runs one.
 bench: $(VENV)/.installed
