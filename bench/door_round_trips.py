@@ -121,7 +121,7 @@ def main() -> dict[str, Any]:
         + ", ".join(
             f"{b:,} bytes at {name} ({math.ceil(b / READ_UNIT)} read unit)" for name, b in sizes.items()
         ),
-        "1 read per GET /v1/queue besides the rate limiter, its item under 4 KB at 400",
+        "1 read per GET /v1/queue, its item under 4 KB at 400",
     )
     return {**counts, **{f"bytes at {name}": b for name, b in sizes.items()}}
 
