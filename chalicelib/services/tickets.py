@@ -142,6 +142,17 @@ def finish_take(
 
     A dead take is finished `resumed` (after `take_over`): its slot is asked for again, but
     the cap cannot undo it any more (`_take_slot`)."""
+    try:
+        return _steps(store, settings, hold, now, resumed)
+    except Unavailable:
+        # The store failed us half way: give the hold up (its claim back to 0), so that the
+        # resident's retry takes it over at once instead of waiting out the 2 minutes.
+        with suppress(Unavailable):
+            store.take_over_hold(hold, 0)
+        raise
+
+
+def _steps(store: Booking, settings: Settings, hold: Hold, now: datetime, resumed: bool) -> Taken:
     _take_slot(store, settings, hold, now, resumed=resumed)
     outcome = _take_place(store, settings, hold, now)
     if isinstance(outcome, AlreadyHolds):
