@@ -22,6 +22,7 @@ the repair (`repair.py`).
 
 from __future__ import annotations
 
+import math
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -115,8 +116,14 @@ def _settle(
     # Only one process runs a hold's steps at a time, or a twin granted a place could find
     # its hold and slot undone by the other's refusal: a live take is waited for (503, ask
     # again), a dead one is taken over first (one conditional write on the hold), then run.
-    if _ms(now) - hold.claimed_ms < STALE.total_seconds() * 1000:
-        raise Unavailable("this NIK's ticket is being taken right now: ask again in a moment")
+    left_ms = STALE.total_seconds() * 1000 - (_ms(now) - hold.claimed_ms)
+    if left_ms > 0:
+        # A live take ends within seconds; a dead one is taken over once its claim is stale:
+        # the wait said is until then (Meta's retries follow it), and asking sooner is fine.
+        raise Unavailable(
+            "this NIK's ticket is being taken right now: ask again in a moment",
+            retry_after_seconds=max(2, math.ceil(left_ms / 1000)),
+        )
     resumed = take_over(store, hold, now)
     if resumed is None:
         return None  # someone else took it over: look again
