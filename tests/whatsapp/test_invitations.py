@@ -233,6 +233,20 @@ def test_the_same_day_again_is_the_same_ticket_and_its_code_only_for_the_phone_t
     assert code not in elsewhere and "Kode" not in elsewhere
 
 
+def test_meta_delivering_the_same_antre_again_books_once_and_replies_once(
+    resident: Resident, moto_store: DynamoStore
+) -> None:
+    body = text_webhook(f"ANTRE {NIK_READY} besok", message_id="wamid.the-same-antre")
+    for _ in range(3):
+        response = resident.client.http.post(WEBHOOK, headers=signed(body), body=body)
+        assert response.status_code == 200
+    config = whatsapp_settings()
+    outbox.deliver_due(WhatsAppStore(), outbox.graph_api(config), config)
+    assert len(resident.graph.sent) == 1
+    assert resident.graph.sent[0].text.startswith("Nomor antrean Anda: *1*\nHari: Selasa, 1 Desember 2026\n")
+    assert _issued(moto_store, TUESDAY) == 1
+
+
 def test_a_full_day_points_to_the_next_day_with_room(resident: Resident, moto_store: DynamoStore) -> None:
     moto_store.set_day_quota("kab-blitar", TUESDAY, 1)
     resident.books(f"ANTRE {NIK_READY} besok")
