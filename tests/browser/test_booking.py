@@ -17,6 +17,7 @@ import pytest
 import requests
 from playwright.sync_api import Page, Route, expect
 
+from tests.support.axe import assert_accessible
 from tests.support.booking import (
     CODE,
     PHONE_NUMBER,
@@ -30,6 +31,7 @@ from tests.support.booking import (
     verify_shown_text,
 )
 from tests.support.browser import Loket, Watched
+from tests.support.screens import screenshot
 from tests.support.whatsapp import StandInGraph
 
 READY_RESIDENT = "3505124509909001"
@@ -538,31 +540,43 @@ def test_the_ticket_and_its_refusals_switch_to_english(loket: Loket, watched: Wa
     expect(page.get_by_role("radio", name="Today")).to_be_enabled()
 
 
-def test_the_whole_booking_fits_a_360_px_screen(loket: Loket, narrow: Watched) -> None:
+def test_every_state_of_the_page_fits_a_360_px_screen_and_axe_finds_nothing_serious_in_it(
+    loket: Loket, narrow: Watched
+) -> None:
     page = narrow.page
     width = 360
 
-    def fits(stage: str) -> None:
+    def looked_at(state: str) -> None:
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        assert overflow <= 0, f"{stage}: the page scrolls sideways by {overflow}px on a {width}px screen"
+        assert overflow <= 0, f"{state}: the page scrolls sideways by {overflow}px on a {width}px screen"
+        for scheme in ("light", "dark"):
+            page.emulate_media(color_scheme=scheme)
+            assert_accessible(page, f"{state}, {scheme}")
+            screenshot(page, f"residents-{state.replace(' ', '-')}-{scheme}")
+        page.emulate_media(color_scheme="light")
 
     page.goto(loket.url + "/")
     expect(page.get_by_role("radio", name="Hari ini")).to_be_visible()
-    fits("the days")
+    looked_at("the days")
     rows = page.locator("label.day")
     for i in range(rows.count()):
         box = rows.nth(i).bounding_box()
         assert box is not None and box["height"] >= 44, "a day is too small to tap"
         assert box["x"] >= 0 and box["x"] + box["width"] <= width
+    page.get_by_label("NIK Anda").fill(THIRD_RESIDENT)
+    page.get_by_role("button", name="Cek status permohonan").click()
+    expect(page.locator("#status-list li")).to_have_count(2)
+    looked_at("a status")
     day = days_ahead(loket, 3)
     choose_day(page, day)
     page.get_by_label("NIK warga yang akan datang").fill(READY_RESIDENT)
     take(page)
     expect(page.locator("#verify-text")).to_be_visible()
-    fits("the verification")
+    looked_at("the verification")
     verify_shown_text(page, loket)
     expect(page.locator("#ticket-day")).to_have_text(in_indonesian(day))
-    fits("the ticket")
+    expect(page.locator("#ticket-qr svg")).to_be_visible()
+    looked_at("the ticket")
     qr = page.locator("#ticket-qr svg").bounding_box()
     assert qr is not None
     assert qr["width"] >= 160, "the QR code is too small to scan at the door"
@@ -572,5 +586,5 @@ def test_the_whole_booking_fits_a_360_px_screen(loket: Loket, narrow: Watched) -
     choose_day(page, days_ahead(loket, 5))
     take(page)
     expect(page.locator("#ticket-error-action")).to_be_visible()
-    fits("a refusal")
+    looked_at("a refusal")
     assert re.search(r"\S", page.locator("#ticket-error-text").inner_text())
