@@ -300,6 +300,24 @@ def test_axe_finds_nothing_serious_on_the_display_before_a_call_with_calls_or_of
     screenshot(page, "layar-offline")
 
 
+def test_a_new_call_blinks_without_its_number_ever_losing_contrast(loket: Loket, tv: Watched) -> None:
+    page = tv.page
+    door = Door(loket)
+    door.arrive(1)
+    open_display(page, loket)
+    expect(page.locator("#none")).to_be_visible()
+    door.call(2)
+    next_poll(page)
+    expect(page.locator('#desks li[data-desk="2"]')).to_have_class(re.compile(r"\bfresh\b"))
+
+    blinks = page.evaluate("document.getAnimations().length")
+    assert blinks >= 1, "the new call does not blink"
+    for moment in (0, 600):  # ms into a 1 s step-end blink: its two looks
+        page.evaluate("t => document.getAnimations().forEach(a => { a.pause(); a.currentTime = t; })", moment)
+        assert_accessible(page, f"{moment} ms into the blink", within="#desks")
+        screenshot(page, f"layar-new-call-{moment}ms")
+
+
 # --- what it says -------------------------------------------------------------------------------
 
 
