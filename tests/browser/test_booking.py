@@ -515,6 +515,87 @@ def test_booking_and_cancelling_work_with_the_keyboard_alone(loket: Loket, watch
     expect(page.get_by_role("radio", name=in_indonesian(day))).to_be_focused()
 
 
+# Every control a person can see and use, in the page's order; a group of radios is one stop.
+CONTROLS = """() => {
+  const native = "a[href], button, input, select, textarea";
+  const shown = [...document.querySelectorAll(native + ", [tabindex]")]
+    .filter(e => !e.disabled && e.checkVisibility() && (e.matches(native) || e.tabIndex >= 0));
+  return shown.map(e => e.type === "radio" ? e.name : e.id).filter((name, i, all) => name !== all[i - 1]);
+}"""
+FOCUSED = "(e => e.type === 'radio' ? e.name : e.id)(document.activeElement)"
+
+
+def assert_tab_reaches_every_control(page: Page, state: str) -> None:
+    """Tab, from the first control on, stops at every control shown, in the page's order."""
+    controls: list[str] = page.evaluate(CONTROLS)
+    tab_to(page, "#" + controls[0])
+    reached = [page.evaluate(FOCUSED)]
+    for _ in controls[1:]:
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate(FOCUSED))
+    assert reached == controls, f"{state}: Tab stops at {reached}, the page shows {controls}"
+
+
+def test_every_control_is_reached_by_tab_and_works_with_enter_or_space(
+    loket: Loket, watched: Watched
+) -> None:
+    page = watched.page
+    page.goto(loket.url + "/")
+    expect(page.get_by_role("radio", name="Hari ini")).to_be_visible()
+    assert_tab_reaches_every_control(page, "the start")
+
+    tab_to(page, "#lang")
+    page.keyboard.press("Space")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Application status & queue")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cek Status & Antrean")
+    tab_to(page, "#nik")
+    page.keyboard.type(THIRD_RESIDENT)
+    page.keyboard.press("Enter")
+    expect(page.locator("#status-list li")).to_have_count(2)
+    tab_to(page, "#days-button")
+    with page.expect_response(lambda r: "/v1/days" in r.url) as refreshed:
+        page.keyboard.press("Space")
+    assert refreshed.value.status == 200
+    tab_to(page, 'input[name="day"]')
+    for _ in range(3):
+        page.keyboard.press("ArrowDown")
+    tab_to(page, "#book-nik")
+    page.keyboard.type(READY_RESIDENT)
+    tab_to(page, "#verify-button")
+    page.keyboard.press("Space")
+    expect(page.locator("#verify-text")).to_be_visible()
+    assert_tab_reaches_every_control(page, "the verification")
+
+    verify_shown_text(page, loket)
+    expect(page.locator("#verify-done")).to_be_visible()
+    tab_to(page, "#ticket-button")
+    page.keyboard.press("Enter")
+    expect(page.locator("#ticket-title")).to_be_focused()
+    code = page.locator("#ticket-code").inner_text()
+    tab_to(page, 'input[name="day"]', backwards=True)
+    for _ in range(2):
+        page.keyboard.press("ArrowDown")
+    tab_to(page, "#ticket-button")
+    page.keyboard.press("Enter")
+    expect(page.locator("#ticket-error-action")).to_be_visible()
+    assert_tab_reaches_every_control(page, "a refusal beside the ticket")
+    tab_to(page, "#ticket-error-action")
+    page.keyboard.press("Space")
+    expect(page.locator("#ticket-title")).to_be_focused()
+    expect(page.locator("#ticket-code")).to_have_text(code)
+    tab_to(page, "#verify-forget", backwards=True)
+    page.keyboard.press("Space")
+    expect(page.locator("#verify-button")).to_be_focused()
+    tab_to(page, "#code")
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type("ABCDEFGH" if code != "ABCDEFGH" else "HGFEDCBA")
+    page.keyboard.press("Enter")
+    expect(page.locator("#code-error")).to_have_text(
+        "Kode ini tidak dikenal. Periksa lagi kode yang Anda ketik."
+    )
+
+
 def test_the_ticket_and_its_refusals_switch_to_english(loket: Loket, watched: Watched) -> None:
     page = watched.page
     page.goto(loket.url + "/")
