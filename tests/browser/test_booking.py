@@ -17,6 +17,7 @@ import pytest
 import requests
 from playwright.sync_api import Page, Route, expect
 
+from tests.support.axe import assert_accessible
 from tests.support.booking import (
     CODE,
     PHONE_NUMBER,
@@ -30,6 +31,7 @@ from tests.support.booking import (
     verify_shown_text,
 )
 from tests.support.browser import Loket, Watched
+from tests.support.screens import screenshot
 from tests.support.whatsapp import StandInGraph
 
 READY_RESIDENT = "3505124509909001"
@@ -513,6 +515,87 @@ def test_booking_and_cancelling_work_with_the_keyboard_alone(loket: Loket, watch
     expect(page.get_by_role("radio", name=in_indonesian(day))).to_be_focused()
 
 
+# Every control a person can see and use, in the page's order; a group of radios is one stop.
+CONTROLS = """() => {
+  const native = "a[href], button, input, select, textarea";
+  const shown = [...document.querySelectorAll(native + ", [tabindex]")]
+    .filter(e => !e.disabled && e.checkVisibility() && (e.matches(native) || e.tabIndex >= 0));
+  return shown.map(e => e.type === "radio" ? e.name : e.id).filter((name, i, all) => name !== all[i - 1]);
+}"""
+FOCUSED = "(e => e.type === 'radio' ? e.name : e.id)(document.activeElement)"
+
+
+def assert_tab_reaches_every_control(page: Page, state: str) -> None:
+    """Tab, from the first control on, stops at every control shown, in the page's order."""
+    controls: list[str] = page.evaluate(CONTROLS)
+    tab_to(page, "#" + controls[0])
+    reached = [page.evaluate(FOCUSED)]
+    for _ in controls[1:]:
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate(FOCUSED))
+    assert reached == controls, f"{state}: Tab stops at {reached}, the page shows {controls}"
+
+
+def test_every_control_is_reached_by_tab_and_works_with_enter_or_space(
+    loket: Loket, watched: Watched
+) -> None:
+    page = watched.page
+    page.goto(loket.url + "/")
+    expect(page.get_by_role("radio", name="Hari ini")).to_be_visible()
+    assert_tab_reaches_every_control(page, "the start")
+
+    tab_to(page, "#lang")
+    page.keyboard.press("Space")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Application status & queue")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cek Status & Antrean")
+    tab_to(page, "#nik")
+    page.keyboard.type(THIRD_RESIDENT)
+    page.keyboard.press("Enter")
+    expect(page.locator("#status-list li")).to_have_count(2)
+    tab_to(page, "#days-button")
+    with page.expect_response(lambda r: "/v1/days" in r.url) as refreshed:
+        page.keyboard.press("Space")
+    assert refreshed.value.status == 200
+    tab_to(page, 'input[name="day"]')
+    for _ in range(3):
+        page.keyboard.press("ArrowDown")
+    tab_to(page, "#book-nik")
+    page.keyboard.type(READY_RESIDENT)
+    tab_to(page, "#verify-button")
+    page.keyboard.press("Space")
+    expect(page.locator("#verify-text")).to_be_visible()
+    assert_tab_reaches_every_control(page, "the verification")
+
+    verify_shown_text(page, loket)
+    expect(page.locator("#verify-done")).to_be_visible()
+    tab_to(page, "#ticket-button")
+    page.keyboard.press("Enter")
+    expect(page.locator("#ticket-title")).to_be_focused()
+    code = page.locator("#ticket-code").inner_text()
+    tab_to(page, 'input[name="day"]', backwards=True)
+    for _ in range(2):
+        page.keyboard.press("ArrowDown")
+    tab_to(page, "#ticket-button")
+    page.keyboard.press("Enter")
+    expect(page.locator("#ticket-error-action")).to_be_visible()
+    assert_tab_reaches_every_control(page, "a refusal beside the ticket")
+    tab_to(page, "#ticket-error-action")
+    page.keyboard.press("Space")
+    expect(page.locator("#ticket-title")).to_be_focused()
+    expect(page.locator("#ticket-code")).to_have_text(code)
+    tab_to(page, "#verify-forget", backwards=True)
+    page.keyboard.press("Space")
+    expect(page.locator("#verify-button")).to_be_focused()
+    tab_to(page, "#code")
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type("ABCDEFGH" if code != "ABCDEFGH" else "HGFEDCBA")
+    page.keyboard.press("Enter")
+    expect(page.locator("#code-error")).to_have_text(
+        "Kode ini tidak dikenal. Periksa lagi kode yang Anda ketik."
+    )
+
+
 def test_the_ticket_and_its_refusals_switch_to_english(loket: Loket, watched: Watched) -> None:
     page = watched.page
     page.goto(loket.url + "/")
@@ -538,31 +621,43 @@ def test_the_ticket_and_its_refusals_switch_to_english(loket: Loket, watched: Wa
     expect(page.get_by_role("radio", name="Today")).to_be_enabled()
 
 
-def test_the_whole_booking_fits_a_360_px_screen(loket: Loket, narrow: Watched) -> None:
+def test_every_state_of_the_page_fits_a_360_px_screen_and_axe_finds_nothing_serious_in_it(
+    loket: Loket, narrow: Watched
+) -> None:
     page = narrow.page
     width = 360
 
-    def fits(stage: str) -> None:
+    def looked_at(state: str) -> None:
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        assert overflow <= 0, f"{stage}: the page scrolls sideways by {overflow}px on a {width}px screen"
+        assert overflow <= 0, f"{state}: the page scrolls sideways by {overflow}px on a {width}px screen"
+        for scheme in ("light", "dark"):
+            page.emulate_media(color_scheme=scheme)
+            assert_accessible(page, f"{state}, {scheme}")
+            screenshot(page, f"residents-{state.replace(' ', '-')}-{scheme}")
+        page.emulate_media(color_scheme="light")
 
     page.goto(loket.url + "/")
     expect(page.get_by_role("radio", name="Hari ini")).to_be_visible()
-    fits("the days")
+    looked_at("the days")
     rows = page.locator("label.day")
     for i in range(rows.count()):
         box = rows.nth(i).bounding_box()
         assert box is not None and box["height"] >= 44, "a day is too small to tap"
         assert box["x"] >= 0 and box["x"] + box["width"] <= width
+    page.get_by_label("NIK Anda").fill(THIRD_RESIDENT)
+    page.get_by_role("button", name="Cek status permohonan").click()
+    expect(page.locator("#status-list li")).to_have_count(2)
+    looked_at("a status")
     day = days_ahead(loket, 3)
     choose_day(page, day)
     page.get_by_label("NIK warga yang akan datang").fill(READY_RESIDENT)
     take(page)
     expect(page.locator("#verify-text")).to_be_visible()
-    fits("the verification")
+    looked_at("the verification")
     verify_shown_text(page, loket)
     expect(page.locator("#ticket-day")).to_have_text(in_indonesian(day))
-    fits("the ticket")
+    expect(page.locator("#ticket-qr svg")).to_be_visible()
+    looked_at("the ticket")
     qr = page.locator("#ticket-qr svg").bounding_box()
     assert qr is not None
     assert qr["width"] >= 160, "the QR code is too small to scan at the door"
@@ -572,5 +667,5 @@ def test_the_whole_booking_fits_a_360_px_screen(loket: Loket, narrow: Watched) -
     choose_day(page, days_ahead(loket, 5))
     take(page)
     expect(page.locator("#ticket-error-action")).to_be_visible()
-    fits("a refusal")
+    looked_at("a refusal")
     assert re.search(r"\S", page.locator("#ticket-error-text").inner_text())

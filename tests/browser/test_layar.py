@@ -13,7 +13,6 @@ import re
 import struct
 from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -22,12 +21,13 @@ import requests
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from tests.support.api_client import mint
+from tests.support.axe import assert_accessible
 from tests.support.browser import Loket, Watched
 from tests.support.residents import nik
+from tests.support.screens import screenshot
 
 HD: ViewportSize = {"width": 1280, "height": 720}
 FULL_HD: ViewportSize = {"width": 1920, "height": 1080}
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 WIB = ZoneInfo("Asia/Jakarta")
 
 # Every call to speechSynthesis.speak and every tone started is recorded in window.__heard.
@@ -271,10 +271,51 @@ def test_the_numbers_fill_a_large_screen_without_scrolling(
     digits = page.locator(desk(page, 2)).bounding_box()
     assert digits is not None
     assert digits["height"] >= size["height"] / 5, f"the digits are {digits['height']} px high on {size}"
-    ARTIFACTS.mkdir(exist_ok=True)
-    shot = ARTIFACTS / f"layar-{size['width']}.png"
-    page.screenshot(path=str(shot))
+    shot = screenshot(page, "layar-three-desks")
     assert struct.unpack(">II", shot.read_bytes()[16:24]) == (size["width"], size["height"])
+
+
+def test_axe_finds_nothing_serious_on_the_display_before_a_call_with_calls_or_offline(
+    loket: Loket, tv: Watched
+) -> None:
+    page = tv.page
+    door = Door(loket)
+    door.arrive(3)
+    open_display(page, loket)
+    expect(page.locator("#none")).to_be_visible()
+    assert_accessible(page, "before a call")
+    screenshot(page, "layar-before-a-call")
+
+    door.call(1)
+    door.call(2)
+    next_poll(page)
+    expect(page.locator("#desks li")).to_have_count(2)
+    assert_accessible(page, "two calls")
+    screenshot(page, "layar-two-calls")
+
+    page.route("**/v1/queue*", lambda route: route.abort("internetdisconnected"))
+    page.clock.run_for(5_000)
+    expect(page.locator("#offline")).to_be_visible()
+    assert_accessible(page, "offline")
+    screenshot(page, "layar-offline")
+
+
+def test_a_new_call_blinks_without_its_number_ever_losing_contrast(loket: Loket, tv: Watched) -> None:
+    page = tv.page
+    door = Door(loket)
+    door.arrive(1)
+    open_display(page, loket)
+    expect(page.locator("#none")).to_be_visible()
+    door.call(2)
+    next_poll(page)
+    expect(page.locator('#desks li[data-desk="2"]')).to_have_class(re.compile(r"\bfresh\b"))
+
+    blinks = page.evaluate("document.getAnimations().length")
+    assert blinks >= 1, "the new call does not blink"
+    for moment in (0, 600):  # ms into a 1 s step-end blink: its two looks
+        page.evaluate("t => document.getAnimations().forEach(a => { a.pause(); a.currentTime = t; })", moment)
+        assert_accessible(page, f"{moment} ms into the blink", within="#desks")
+        screenshot(page, f"layar-new-call-{moment}ms")
 
 
 # --- what it says -------------------------------------------------------------------------------
