@@ -412,6 +412,10 @@ def test_the_report_draws_todays_hours_and_eight_weeks_of_wrong_days_and_no_show
         "1",
     )
 
+    page.get_by_role("button", name="English").click()  # the charts are worded again, not asked again
+    assert title.text_content() == f"{hour:02d}:00: 3 Tickets taken"
+    expect(page.locator("#today-title")).to_contain_text("Today, ")
+
 
 # --- signing in, and losing the session -----------------------------------------------------------
 
