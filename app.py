@@ -191,6 +191,13 @@ def display_page() -> Response:
     return web.display(app.current_request)
 
 
+@app.route("/kantor", methods=["GET"])
+def office_page() -> Response:
+    from chalicelib import web
+
+    return web.office(app.current_request)
+
+
 # --- WhatsApp Cloud API webhook (chalicelib/whatsapp/, imported only here) -------------------
 
 

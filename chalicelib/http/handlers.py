@@ -203,7 +203,10 @@ def admin_get_report(request: Request) -> Answer:
     last = parse_day(params["to"]) if "to" in params else today
     first = parse_day(params["from"]) if "from" in params else last
     rows = report.report(runtime.store(), config, site, first, last)
-    return 200, {"site": site, "days": [r.row() for r in rows]}
+    answer: dict[str, Any] = {"site": site, "days": [r.row() for r in rows]}
+    if first == last:  # the office page's chart of the day, hour by hour
+        answer["hours"] = [h.row() for h in report.hours(runtime.store(), config, site, first)]
+    return 200, answer
 
 
 _WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 
 from chalicelib.core.errors import InvalidRequest
@@ -49,6 +49,25 @@ class ReportDay:
         return {name: getattr(self, name) for name in COLUMNS} | {"service_day": self.service_day.isoformat()}
 
 
+@dataclass(frozen=True)
+class ReportHour:
+    """One hour of a service day on the office's clock: its tickets booked, checked in and
+    called in that hour (a ticket booked on an earlier day is in none of its day's hours)."""
+
+    hour: int
+    booked: int
+    checked_in: int
+    called: int
+
+    def row(self) -> dict[str, int]:
+        return {
+            "hour": self.hour,
+            "booked": self.booked,
+            "checked_in": self.checked_in,
+            "called": self.called,
+        }
+
+
 def report(store: Door, settings: Settings, site: str, first: date, last: date) -> list[ReportDay]:
     if last < first or (last - first).days >= MAX_DAYS:
         raise InvalidRequest(f"from..to must be 1 to {MAX_DAYS} days")
@@ -61,6 +80,28 @@ def report(store: Door, settings: Settings, site: str, first: date, last: date) 
         tickets = store.tickets_of_day(site, day) if day in counters else []
         days.append(_day(day, counter.quota, tickets, store.wrong_day_count(site, day)))
     return days
+
+
+def hours(store: Door, settings: Settings, site: str, day: date) -> list[ReportHour]:
+    """The 24 hours of `day`, from each of its tickets' instants."""
+    return _hours(day, store.tickets_of_day(site, day), settings.tz)
+
+
+def _hours(day: date, tickets: list[Ticket], tz: tzinfo) -> list[ReportHour]:
+    def hour_of(instant: datetime | None) -> int | None:
+        local = instant.astimezone(tz) if instant is not None else None
+        return local.hour if local is not None and local.date() == day else None
+
+    counts = {name: [0] * 24 for name in ("booked_at", "checked_in_at", "called_at")}
+    for ticket in tickets:
+        for name, per_hour in counts.items():
+            hour = hour_of(getattr(ticket, name))
+            if hour is not None:
+                per_hour[hour] += 1
+    return [
+        ReportHour(h, counts["booked_at"][h], counts["checked_in_at"][h], counts["called_at"][h])
+        for h in range(24)
+    ]
 
 
 def _day(day: date, quota: int, tickets: list[Ticket], wrong_day: int) -> ReportDay:

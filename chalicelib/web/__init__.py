@@ -1,5 +1,5 @@
 """The web pages the app serves itself: the residents' page at `GET /`, the waiting-room
-display at `GET /layar`.
+display at `GET /layar`, the office page at `GET /kantor`.
 
 Each is one self-contained HTML file (inline CSS and JS, no CDN, no web fonts) that talks to
 the public API of API.md from the same origin. It is read from the package at the
@@ -39,7 +39,7 @@ def _hashes(html: str, tag: str) -> str:
     return " ".join(sources) or "'none'"
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=3)
 def _load(name: str) -> Page:
     html = (_HERE / name).read_text(encoding="utf-8")
     etag = '"' + hashlib.sha256(html.encode("utf-8")).hexdigest()[:32] + '"'
@@ -75,6 +75,11 @@ def page(request: Request | None) -> Response:
 def display(request: Request | None) -> Response:
     """The waiting-room display, or 304 when the browser already holds this version of it."""
     return _answer(_load("layar.html"), request)
+
+
+def office(request: Request | None) -> Response:
+    """The office page, or 304 when the browser already holds this version of it."""
+    return _answer(_load("kantor.html"), request)
 
 
 def _answer(current: Page, request: Request | None) -> Response:
