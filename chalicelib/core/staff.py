@@ -18,5 +18,5 @@ MAX_PASSWORD = 256
 
 def role_of_groups(groups: Iterable[object]) -> StaffRole | None:
     """The strongest of a person's groups, or None when they are in none of ours."""
-    held = set(groups)
+    held = {group for group in groups if isinstance(group, str)}
     return next((group for group in GROUPS if group in held), None)
