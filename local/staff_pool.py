@@ -6,20 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.core.staff import GROUPS, MIN_PASSWORD_LENGTH, StaffRole
+from chalicelib.core.staff import AUTH_FLOWS, GROUPS, PASSWORD_POLICY, StaffRole
 
 POOL_NAME = "loket-staff"
 CLIENT_NAME = "loket-kantor"
-# Cognito's own spelling; also infra/template/cognito.py's.
-PASSWORD_POLICY = {
-    "MinimumLength": MIN_PASSWORD_LENGTH,
-    "RequireUppercase": True,
-    "RequireLowercase": True,
-    "RequireNumbers": True,
-    "RequireSymbols": False,
-    "TemporaryPasswordValidityDays": 7,
-}
-AUTH_FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
 
 
 @dataclass(frozen=True)
@@ -57,7 +47,7 @@ def create_pool(cognito: Any, name: str = POOL_NAME) -> CreatedPool:
         UserPoolId=pool_id,
         ClientName=CLIENT_NAME,
         GenerateSecret=False,
-        ExplicitAuthFlows=AUTH_FLOWS,
+        ExplicitAuthFlows=list(AUTH_FLOWS),
         PreventUserExistenceErrors="ENABLED",
         EnableTokenRevocation=True,
     )["UserPoolClient"]["ClientId"]

@@ -11,7 +11,20 @@ StaffRole = Literal["admin", "staff", "operator"]
 # group precedence (lower wins) is the position here.
 GROUPS: tuple[StaffRole, ...] = ("admin", "staff", "operator")
 
-MIN_PASSWORD_LENGTH = 10  # upper case, lower case and a digit as well; symbols not required
+MIN_PASSWORD_LENGTH = 10
+# The pool's password policy, in Cognito's spelling (the error `password_rejected` words it).
+PASSWORD_POLICY = {
+    "MinimumLength": MIN_PASSWORD_LENGTH,
+    "RequireUppercase": True,
+    "RequireLowercase": True,
+    "RequireNumbers": True,
+    "RequireSymbols": False,
+    "TemporaryPasswordValidityDays": 7,
+}
+# The flows the office page uses: no SRP (the page would need its big-number maths).
+AUTH_FLOWS = ("ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH")
+ACCESS_TOKEN_HOURS = 1
+REFRESH_TOKEN_HOURS = 12  # a working day, then sign in again
 MAX_USERNAME = 128
 MAX_PASSWORD = 256
 
