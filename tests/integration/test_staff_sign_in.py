@@ -7,16 +7,13 @@ from __future__ import annotations
 import pytest
 import requests
 
-from chalicelib.store.dynamo import DynamoStore
 from local.http_server import HttpServer
-from tests.support.staff_pool import StaffPool, demo_password, use_staff_pool
+from tests.support.staff_pool import StaffPool, demo_password
 
 
 @pytest.fixture
-def pool(
-    moto_server_endpoint: str, moto_server_store: DynamoStore, monkeypatch: pytest.MonkeyPatch
-) -> StaffPool:
-    return use_staff_pool(monkeypatch, moto_server_endpoint)
+def pool(moto_server_staff_pool: StaffPool) -> StaffPool:
+    return moto_server_staff_pool
 
 
 def test_kepala_signs_in_over_http_changes_a_quota_and_the_audit_log_names_her(
