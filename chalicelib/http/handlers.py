@@ -5,7 +5,7 @@ Each returns (status, body) or raises a `LoketError`; `edge.Edge` turns either i
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice.app import Request
 
@@ -29,7 +29,10 @@ from chalicelib.http.edge import header as edge_header
 from chalicelib.http.requests import client_of, json_object, language, query
 from chalicelib.services import days, status, tickets
 from chalicelib.services.rate_limit import check_rate
-from chalicelib.settings import HashPurpose, hash_key, settings
+from chalicelib.settings import HashPurpose, StaffPool, hash_key, settings
+
+if TYPE_CHECKING:
+    from chalicelib.http.staff_identity import Session
 
 Answer = tuple[int, dict[str, Any]]
 
@@ -423,7 +426,7 @@ def admin_get_me(request: Request) -> Answer:
 _MAX_REFRESH_TOKEN = 8192
 
 
-def _staff_pool() -> Any:
+def _staff_pool() -> StaffPool:
     pool = settings().staff_pool
     if pool is None:
         raise Unavailable("staff sign-in is not configured (LOKET_COGNITO_*)")
@@ -437,7 +440,7 @@ def _text(body: dict[str, Any], name: str, longest: int) -> str:
     return value
 
 
-def _session(session: Any) -> dict[str, Any]:
+def _session(session: Session) -> dict[str, Any]:
     return {
         "access_token": session.access_token,
         "refresh_token": session.refresh_token,
