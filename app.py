@@ -13,7 +13,13 @@ edge = Edge(app)
 ANY_BODY = ["*/*"]
 
 
-@app.authorizer()
+# API Gateway keeps the authorizer's verdict on a token this long; with this instance's own
+# memory of Cognito's answer (staff_identity.VERDICT_SECONDS), a disabled person is refused
+# within 5 minutes at most.
+AUTHORIZER_TTL_SECONDS = 240
+
+
+@app.authorizer(ttl_seconds=AUTHORIZER_TTL_SECONDS)
 def bearer(auth_request: AuthRequest) -> AuthResponse:
     return authorize(auth_request)
 
@@ -84,7 +90,30 @@ def verification(verification_id: str) -> Response:
     return edge(handlers.get_verification, verification_id=verification_id)
 
 
+# --- staff sessions (Cognito user pool) -----------------------------------------------------
+
+
+@app.route("/v1/sessions", methods=["POST"], content_types=ANY_BODY)
+def sessions() -> Response:
+    return edge(handlers.post_session)
+
+
+@app.route("/v1/sessions/refresh", methods=["POST"], content_types=ANY_BODY)
+def session_refresh() -> Response:
+    return edge(handlers.post_session_refresh)
+
+
+@app.route("/v1/sessions", methods=["DELETE"])
+def sign_out() -> Response:
+    return edge(handlers.delete_session)
+
+
 # --- administrators and staff ---------------------------------------------------------------
+
+
+@app.route("/v1/admin/me", methods=["GET"], authorizer=bearer)
+def admin_me() -> Response:
+    return edge(handlers.admin_get_me)
 
 
 @app.route("/v1/admin/tickets", methods=["POST"], authorizer=bearer, content_types=ANY_BODY)

@@ -99,6 +99,7 @@ class Settings:
     tickets_per_operator: int = 40
     minutes_per_resident: float = 6.0  # the wait estimate's start, before the day's own services
     daily_capacity: int = 400  # residents the office can serve in a day (capacity advice)
+    staff_pool: StaffPool | None = None  # None: staff sign in with HS256 tokens only
 
     def site_info(self, site: str) -> SiteInfo:
         """A configured site's name, address and hours (a code not in LOKET_SITES: its code)."""
@@ -112,6 +113,45 @@ class Settings:
     def jwt_audience(self) -> str:
         """The `aud` every token must carry: the stage's, so no stage takes another's token."""
         return f"loket-{self.stage}"
+
+
+@dataclass(frozen=True)
+class StaffPool:
+    """The Cognito user pool and app client staff sign in with (LOKET_COGNITO_*)."""
+
+    user_pool_id: str
+    client_id: str
+    region: str
+    endpoint: str | None = None  # AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: moto, locally
+
+    @property
+    def issuer(self) -> str:
+        """The `iss` of every token the pool signs (also on moto's)."""
+        return f"https://cognito-idp.{self.region}.amazonaws.com/{self.user_pool_id}"
+
+
+# What Cognito itself accepts: a pool id is `<region>_<letters and digits>`.
+_USER_POOL_ID = re.compile(r"^[a-z]{2}(?:-[a-z]+)+-[0-9]+_[0-9A-Za-z]{1,48}$")
+_CLIENT_ID = re.compile(r"^[0-9A-Za-z]{1,128}$")
+
+
+def _staff_pool(region: str) -> StaffPool | None:
+    pool_id = _env("LOKET_COGNITO_USER_POOL_ID", "")
+    client_id = _env("LOKET_COGNITO_CLIENT_ID", "")
+    if not pool_id and not client_id:
+        return None
+    if not pool_id or not client_id:
+        raise SettingsError(
+            "LOKET_COGNITO_USER_POOL_ID and LOKET_COGNITO_CLIENT_ID go together: set both or neither"
+        )
+    if not _USER_POOL_ID.match(pool_id) or not pool_id.startswith(f"{region}_"):
+        raise SettingsError(
+            f"LOKET_COGNITO_USER_POOL_ID must be a user pool id of the region {region} ({region}_<id>), got {pool_id!r}"
+        )
+    if not _CLIENT_ID.match(client_id):
+        raise SettingsError("LOKET_COGNITO_CLIENT_ID must be an app client id (letters and digits)")
+    endpoint = os.environ.get("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER") or None
+    return StaffPool(pool_id, client_id, region, endpoint)
 
 
 def _env(name: str, default: str) -> str:
@@ -183,9 +223,10 @@ def settings() -> Settings:
         time_zone(tz_name)
     except Exception:
         raise SettingsError(f"LOKET_TIME_ZONE {tz_name!r} is not a known time zone") from None
+    region = _env("AWS_REGION", _env("AWS_DEFAULT_REGION", "ap-southeast-3"))
     return Settings(
         table_prefix=_env("LOKET_TABLE_PREFIX", "loket"),
-        region=_env("AWS_REGION", _env("AWS_DEFAULT_REGION", "ap-southeast-3")),
+        region=region,
         dynamodb_endpoint=os.environ.get("AWS_ENDPOINT_URL_DYNAMODB") or None,
         time_zone_name=tz_name,
         sites=sites,
@@ -204,6 +245,7 @@ def settings() -> Settings:
         tickets_per_operator=bounded_number("LOKET_TICKETS_PER_OPERATOR", 40, 1, 1000),
         minutes_per_resident=bounded_number("LOKET_MINUTES_PER_RESIDENT", 6.0, 0.5, 120.0),
         daily_capacity=bounded_number("LOKET_DAILY_CAPACITY", 400, 1, MAX_QUOTA),
+        staff_pool=_staff_pool(region),
     )
 
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from local import state
 
 if TYPE_CHECKING:
+    from local.embedded_dynamodb import EmbeddedDynamoDB
     from local.graph_stand_in import GraphStandIn
 
 
@@ -32,6 +33,7 @@ def _serve(port: int, dynamodb_port: int) -> None:
                 f"127.0.0.1:{dynamodb_port} is taken ({error.strerror}): set DYNAMODB_PORT=<another> for make run"
             )
         os.environ["AWS_ENDPOINT_URL_DYNAMODB"] = embedded.endpoint
+    staff_moto, staff = _staff_pool(embedded)
     graph = _graph_stand_in()
 
     from app import app
@@ -66,9 +68,10 @@ def _serve(port: int, dynamodb_port: int) -> None:
                 f"  curl -s {server.url}/v1/days",
                 f'  curl -s {server.url}/v1/status --json \'{{"nik": "3505124509909001"}}\'',
                 f"  open {server.url}/ and book a day: verify the phone by pasting its text into make chat",
+                *staff,
                 f"Tickets ({'a verified phone: a resident token' if config.ticket_proof == 'phone' else 'no proof'}):"
                 "  make token ROLE=resident PHONE=6285700000001",
-                "Staff tokens:  make token ROLE=admin   (or staff, operator)",
+                "Staff tokens for scripts:  make token ROLE=admin   (or staff, operator)",
                 "WhatsApp as a phone, in another terminal:  make chat PHONE=6285700000001",
                 f"Import stages:  make import FILE=local/sample-export.csv   (finds DynamoDB in {state.state_path().name})",
                 "Ctrl-C stops.",
@@ -93,6 +96,34 @@ def _serve(port: int, dynamodb_port: int) -> None:
             graph.stop()
         if embedded:
             embedded.stop()
+        if staff_moto:
+            staff_moto.stop()
+
+
+def _staff_pool(embedded: EmbeddedDynamoDB | None) -> tuple[EmbeddedDynamoDB | None, list[str]]:
+    """The staff's user pool with the demo accounts, on the embedded moto server (its
+    cognito-idp), unless LOKET_COGNITO_USER_POOL_ID names one already. Returns the moto server
+    started for the pool alone (when DynamoDB is elsewhere) and the banner's lines."""
+    if os.environ.get("LOKET_COGNITO_USER_POOL_ID", "").strip():
+        return None, ["Staff sign in with the accounts of LOKET_COGNITO_USER_POOL_ID."]
+    import boto3
+
+    from chalicelib import settings as loket_settings
+    from local.embedded_dynamodb import EmbeddedDynamoDB
+    from local.staff_pool import banner_lines, create_demo_pool
+
+    server = embedded or EmbeddedDynamoDB().start()
+    endpoint = server.endpoint
+    region = loket_settings.settings().region
+    pool = create_demo_pool(boto3.client("cognito-idp", region_name=region, endpoint_url=endpoint))
+    os.environ["AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER"] = endpoint
+    os.environ["LOKET_COGNITO_USER_POOL_ID"] = pool.user_pool_id
+    os.environ["LOKET_COGNITO_CLIENT_ID"] = pool.client_id
+    loket_settings.reset()
+    return (None if server is embedded else server), [
+        "Staff accounts (moto's Cognito; sign in on /kantor or POST /v1/sessions):",
+        *banner_lines(),
+    ]
 
 
 def _graph_stand_in() -> GraphStandIn | None:

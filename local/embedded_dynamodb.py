@@ -1,4 +1,5 @@
 """moto's DynamoDB served on 127.0.0.1, made linearizable by one lock around each whole request.
+(It serves every moto backend: `make run`'s staff sign-in uses its cognito-idp.)
 
 moto's backend takes no lock, and it serializes a response from the live item after
 the backend method returns, so locking only its methods still lets a concurrent writer
@@ -37,10 +38,26 @@ class _OneRequestAtATime:
                     close()
 
 
+class _UnsignedInRegion:
+    """moto reads a request's region from its host name, else its signature, else says
+    us-east-1. Cognito's token calls (GlobalSignOut, GetUser, InitiateAuth) go unsigned to
+    127.0.0.1, so moto looked for the pool in us-east-1 (GlobalSignOut: "not authorized").
+    An unsigned request here is told the region the way moto also reads it: its User-Agent."""
+
+    def __init__(self, app: Callable[[Environ, StartResponse], Iterable[bytes]], region: str) -> None:
+        self._app = app
+        self._tag = f" region/{region}"
+
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        if "HTTP_AUTHORIZATION" not in environ:
+            environ["HTTP_USER_AGENT"] = environ.get("HTTP_USER_AGENT", "") + self._tag
+        return self._app(environ, start_response)
+
+
 class EmbeddedDynamoDB(BackgroundServer):
     """A fresh, empty, linearizable DynamoDB endpoint for this process's lifetime."""
 
-    def __init__(self, port: int = 0) -> None:
+    def __init__(self, port: int = 0, region: str | None = None) -> None:
         from moto.moto_server.werkzeug_app import (
             DomainDispatcherApplication,
             MotoRequestHandler,
@@ -51,7 +68,11 @@ class EmbeddedDynamoDB(BackgroundServer):
             def log_request(self, *args: object, **kwargs: object) -> None:
                 pass
 
-        app = _OneRequestAtATime(DomainDispatcherApplication(create_backend_app))
+        if region is None:
+            from chalicelib.settings import settings
+
+            region = settings().region
+        app = _OneRequestAtATime(_UnsignedInRegion(DomainDispatcherApplication(create_backend_app), region))
         server = make_server("127.0.0.1", port, app, threaded=True, request_handler=QuietHandler)
         super().__init__(server, name="embedded-dynamodb")
 

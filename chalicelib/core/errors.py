@@ -6,7 +6,7 @@ its status table and error bodies from it (chalicelib/http/errors.py), and so do
 answers API Gateway and the WAF give by themselves (infra/template.py, local/gateway.py).
 tests/routes/test_error_codes.py checks openapi.yaml against it.
 
-A text may name a limit the edge enforces as `{max_body_kib}` or `{max_quota}`: the edge
+A text may name a limit the edge enforces as `{max_body_kib}`, `{max_quota}` or `{min_password}`: the edge
 fills it from the constant, so the text cannot drift from the rule.
 """
 
@@ -61,11 +61,23 @@ ERROR_CODES: dict[str, ErrorCode] = {
             en="Invalid date (format YYYY-MM-DD, not a day in the past).",
         ),
         ErrorCode(
+            "password_rejected",
+            400,
+            id="Kata sandi baru ditolak: minimal {min_password} karakter, dengan huruf besar, huruf kecil, dan angka.",
+            en="The new password was refused: at least {min_password} characters, with upper case, lower case and a digit.",
+        ),
+        ErrorCode(
             "unauthorized",
             401,
             id="Token tidak ada atau tidak valid.",
             en="Missing or invalid token.",
             stands_for_status=True,
+        ),
+        ErrorCode(
+            "invalid_credentials",
+            401,
+            id="Nama pengguna atau kata sandi salah, atau akun dinonaktifkan.",
+            en="Wrong username or password, or the account is disabled.",
         ),
         ErrorCode(
             "verification_required",
@@ -141,6 +153,12 @@ ERROR_CODES: dict[str, ErrorCode] = {
             409,
             id="Tidak ada warga yang menunggu untuk dipanggil.",
             en="Nobody is waiting to be called.",
+        ),
+        ErrorCode(
+            "new_password_required",
+            409,
+            id="Akun ini masih memakai kata sandi sementara. Kirim lagi dengan kata sandi baru (new_password).",
+            en="This account still has a temporary password. Send it again with a new password (new_password).",
         ),
         ErrorCode(
             "payload_too_large",
@@ -300,6 +318,20 @@ class Unauthorized(LoketError):
 
 class Forbidden(LoketError):
     code = "forbidden"
+
+
+class InvalidCredentials(LoketError):
+    """Unknown username, wrong password, disabled account: one answer for all (no enumeration)."""
+
+    code = "invalid_credentials"
+
+
+class NewPasswordRequired(LoketError):
+    code = "new_password_required"
+
+
+class PasswordRejected(LoketError):
+    code = "password_rejected"
 
 
 class RateLimited(LoketError):

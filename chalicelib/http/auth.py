@@ -49,10 +49,7 @@ def verify(authorization: str | None, secret: bytes, issuer: str, audience: str)
     where both share a secret; `iat` and `exp` must be numbers at most its role's lifetime
     apart (`LIFETIMES`), so no token outlives it, whatever its signer wrote.
     """
-    scheme, _, token = (authorization or "").strip().partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token:
-        raise Unauthorized()
+    token = bearer_token(authorization)
     try:
         claims = jwt.decode(
             token,
@@ -75,6 +72,23 @@ def verify(authorization: str | None, secret: bytes, issuer: str, audience: str)
     if not 0 < expires_at - issued_at <= LIFETIMES[role]:
         raise Unauthorized()
     return Principal(subject=subject, role=role)
+
+
+def bearer_token(authorization: str | None) -> str:
+    """The token of a `Bearer <token>` header (the scheme in any case, RFC 7235), or `Unauthorized`."""
+    scheme, _, token = (authorization or "").strip().partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise Unauthorized()
+    return token
+
+
+def is_rs256(token: str) -> bool:
+    """True for a JWT whose (unverified) header says RS256: a Cognito token, never one of ours."""
+    try:
+        return jwt.get_unverified_header(token).get("alg") == "RS256"
+    except jwt.PyJWTError:
+        return False
 
 
 def _is_number(value: object) -> bool:

@@ -106,19 +106,34 @@ class Edge:
 
 def authorize(auth_request: AuthRequest) -> AuthResponse:
     """The built-in authorizer: a valid token may reach every admin route, carrying its role;
-    the route checks the role (403). Anything else is denied (401 at the gateway)."""
-    from chalicelib.http.auth import verify
+    the route checks the role (403). Anything else is denied (401 at the gateway).
+
+    Two kinds of token: loket's own HS256 tokens (`make token`, scripts, residents), and the
+    access tokens of the staff's Cognito user pool (RS256), which Cognito checks
+    (http/staff_identity.py). A person in none of the pool's groups passes with no role: 403."""
+    from chalicelib.http.auth import bearer_token, is_rs256, verify
     from chalicelib.settings import secret, settings
 
     config = settings()
+    subject: str
+    role: str
     try:
-        principal = verify(
-            auth_request.token, secret("LOKET_JWT_SECRET"), config.jwt_issuer, config.jwt_audience
-        )
-    except LoketError:
-        log("token_refused")
+        token = bearer_token(auth_request.token)
+        if config.staff_pool is not None and is_rs256(token):
+            from chalicelib import runtime
+            from chalicelib.http.staff_identity import check_access_token
+
+            member = check_access_token(config.staff_pool, token, runtime.now())
+            subject, role = member.username, member.role or ""
+        else:
+            principal = verify(
+                auth_request.token, secret("LOKET_JWT_SECRET"), config.jwt_issuer, config.jwt_audience
+            )
+            subject, role = principal.subject, principal.role
+    except LoketError as refusal:  # Unavailable too: Cognito unreachable is no way in
+        log("token_refused", reason=refusal.code)
         return AuthResponse(routes=[], principal_id="anonymous")
-    return AuthResponse(routes=["*"], principal_id=principal.subject, context={"role": principal.role})
+    return AuthResponse(routes=["*"], principal_id=subject, context={"role": role})
 
 
 def answer_other_methods(app: Chalice, edge: Edge) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 from chalicelib.core.errors import ERROR_CODES, LoketError, RateLimited, Unavailable
 from chalicelib.core.messages import Language
 from chalicelib.core.quota import MAX_QUOTA
+from chalicelib.core.staff import MIN_PASSWORD_LENGTH
 from chalicelib.http.requests import MAX_BODY_BYTES
 
 STATUS_OF: dict[str, int] = {e.code: e.status for e in ERROR_CODES.values()}
@@ -17,7 +18,11 @@ STATUS_OF: dict[str, int] = {e.code: e.status for e in ERROR_CODES.values()}
 CODE_FOR_STATUS: dict[int, str] = {e.status: e.code for e in ERROR_CODES.values() if e.stands_for_status}
 
 # The limits a text names, filled in once so that it says what the rule enforces.
-_LIMITS = {"max_body_kib": MAX_BODY_BYTES // 1024, "max_quota": MAX_QUOTA}
+_LIMITS = {
+    "max_body_kib": MAX_BODY_BYTES // 1024,
+    "max_quota": MAX_QUOTA,
+    "min_password": MIN_PASSWORD_LENGTH,
+}
 MESSAGES: dict[str, dict[Language, str]] = {
     e.code: {"id": e.id.format_map(_LIMITS), "en": e.en.format_map(_LIMITS)} for e in ERROR_CODES.values()
 }

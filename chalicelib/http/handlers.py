@@ -5,7 +5,7 @@ Each returns (status, body) or raises a `LoketError`; `edge.Edge` turns either i
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice.app import Request
 
@@ -16,6 +16,7 @@ from chalicelib.core.errors import (
     MethodNotAllowed,
     NotFound,
     Unauthorized,
+    Unavailable,
     VerificationRequired,
 )
 from chalicelib.core.messages import NEXT_STEPS, SERVICE_NAMES, STAGE_LABELS, Language
@@ -28,7 +29,10 @@ from chalicelib.http.edge import header as edge_header
 from chalicelib.http.requests import client_of, json_object, language, query
 from chalicelib.services import days, status, tickets
 from chalicelib.services.rate_limit import check_rate
-from chalicelib.settings import HashPurpose, hash_key, settings
+from chalicelib.settings import HashPurpose, StaffPool, hash_key, settings
+
+if TYPE_CHECKING:
+    from chalicelib.http.staff_identity import Session
 
 Answer = tuple[int, dict[str, Any]]
 
@@ -373,6 +377,79 @@ def get_audit(request: Request) -> Answer:
             {"at": e.at, "actor": e.actor, "action": e.action, "before": e.before, "after": e.after}
             for e in entries
         ]
+    }
+
+
+def post_session(request: Request) -> Answer:
+    """Staff sign in with the user pool's username and password (docs/API.md, "Sessions")."""
+    from chalicelib.core.staff import MAX_PASSWORD, MAX_USERNAME
+    from chalicelib.http import staff_identity
+
+    _limit(request, "sessions")
+    body = json_object(
+        request, allowed={"username", "password", "new_password"}, required={"username", "password"}
+    )
+    username = _text(body, "username", MAX_USERNAME)
+    password = _text(body, "password", MAX_PASSWORD)
+    new_password = _text(body, "new_password", MAX_PASSWORD) if "new_password" in body else None
+    session = staff_identity.sign_in(_staff_pool(), username, password, new_password)
+    return 200, {"session": _session(session)}
+
+
+def post_session_refresh(request: Request) -> Answer:
+    from chalicelib.http import staff_identity
+
+    _limit(request, "session-refreshes")
+    body = json_object(request, allowed={"refresh_token"}, required={"refresh_token"})
+    refresh_token = _text(body, "refresh_token", _MAX_REFRESH_TOKEN)
+    session = staff_identity.refresh(_staff_pool(), refresh_token, runtime.now())
+    return 200, {"session": _session(session)}
+
+
+def delete_session(request: Request) -> Answer:
+    """Sign out a Cognito session (its bearer access token); any other token: 401. The route
+    has no authorizer: Cognito's own check is the one that counts here."""
+    from chalicelib.http import staff_identity
+    from chalicelib.http.auth import bearer_token
+
+    token = bearer_token(edge_header(request.headers, "authorization"))
+    pool = settings().staff_pool
+    if pool is None:
+        raise Unauthorized()
+    staff_identity.sign_out(pool, token, runtime.now())
+    return 200, {"signed_out": True}
+
+
+def admin_get_me(request: Request) -> Answer:
+    subject, role = _principal(request, "operator", "staff", "admin")
+    return 200, {"username": subject, "role": role}
+
+
+# A Cognito refresh token is an encrypted JWT of about 1.8 KB.
+_MAX_REFRESH_TOKEN = 8192
+
+
+def _staff_pool() -> StaffPool:
+    pool = settings().staff_pool
+    if pool is None:
+        raise Unavailable("staff sign-in is not configured (LOKET_COGNITO_*)")
+    return pool
+
+
+def _text(body: dict[str, Any], name: str, longest: int) -> str:
+    value = body[name]
+    if not isinstance(value, str) or not 0 < len(value) <= longest:
+        raise InvalidRequest(f"{name} must be a string of 1 to {longest} characters")
+    return value
+
+
+def _session(session: Session) -> dict[str, Any]:
+    return {
+        "access_token": session.access_token,
+        "refresh_token": session.refresh_token,
+        "expires_in": session.expires_in,
+        "username": session.member.username,
+        "role": session.member.role,
     }
 
 

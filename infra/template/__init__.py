@@ -14,7 +14,7 @@ stage from three sources, so none of them can drift from the infrastructure:
 
 One module per section: `stage` (what a stage is, how things are named), `functions`,
 `tables`, `queues`, `bucket` (the import bucket), `api` (API Gateway, its answers, its logs),
-`waf`, `alarms`, `outputs`.
+`cognito` (the staff's user pool), `waf`, `alarms`, `outputs`.
 
 IAM is not here: each function's policy is declared in infra/policies.py, which writes
 `.chalice/policy-<stage>-<fn>.json` (chalice puts it in the template as written; its
@@ -34,6 +34,7 @@ from infra.template.api import (
     gateway_responses,
 )
 from infra.template.bucket import _import_bucket
+from infra.template.cognito import _staff_pool
 from infra.template.functions import _functions, _functions_of
 from infra.template.outputs import _outputs
 from infra.template.queues import _queues
@@ -91,6 +92,7 @@ def merge_template(stage: StageConfig, chalice_template: Template) -> Template:
     if "stage_import" in functions.values():
         resources.update(_import_bucket(stage))
     resources.update(_api(stage))
+    resources.update(_staff_pool(stage))
     resources.update(_waf(stage))
     resources.update(_alarms(stage, functions, resources))
     return {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from chalice.utils import to_cfn_resource_name
 
 from infra.template.bucket import _import_upload_event
+from infra.template.cognito import READ_STAFF_TOKENS, STAFF_POOL_VARIABLES
 from infra.template.stage import LAMBDA_RUNTIME, StageConfig, Template, function_logical_id, function_name
 
 
@@ -51,10 +52,13 @@ def _functions(stage: StageConfig, functions: dict[str, str], chalice_template: 
             properties["Events"] = {
                 key: {"Properties": {"Queue": {"Fn::Sub": "${WhatsAppReplyQueue.Arn}"}}} for key in sqs_events
             }
+        variables: Template = {}
         if name == "api_handler" and "whatsapp_replies" in functions.values():
-            properties["Environment"] = {
-                "Variables": {"WHATSAPP_REPLY_QUEUE_URL": {"Ref": "WhatsAppReplyQueue"}}
-            }
+            variables["WHATSAPP_REPLY_QUEUE_URL"] = {"Ref": "WhatsAppReplyQueue"}
+        if name in READ_STAFF_TOKENS:
+            variables.update(STAFF_POOL_VARIABLES)
+        if variables:
+            properties["Environment"] = {"Variables": variables}
         resources[logical_id] = {"Properties": properties}
         # chalice names the API handler's log group after `ApiHandler`, a resource it then
         # renames `APIHandler` (cfn-lint: E1019). Point every function's log group at it.

@@ -10,6 +10,9 @@ def _outputs(resources: Template) -> Template:
         "AlarmTopicArn": {"Value": {"Ref": "AlarmTopic"}},
         "WebAclArn": {"Value": {"Fn::GetAtt": ["WebAcl", "Arn"]}},
     }
+    if "StaffUserPool" in resources:
+        outputs["StaffUserPoolId"] = {"Value": {"Ref": "StaffUserPool"}}
+        outputs["StaffUserPoolClientId"] = {"Value": {"Ref": "StaffUserPoolClient"}}
     if "ImportBucket" in resources:
         outputs["ImportBucketName"] = {"Value": {"Ref": "ImportBucket"}}
     if "WhatsAppReplyQueue" in resources:

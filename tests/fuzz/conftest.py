@@ -13,6 +13,7 @@ from tests.support.api_client import Api, Clock
 from tests.support.servers import (  # noqa: F401  (fixtures)
     http_server,
     moto_server_endpoint,
+    moto_server_staff_pool,
     moto_server_store,
 )
 

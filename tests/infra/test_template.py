@@ -380,3 +380,70 @@ def test_the_webhook_queues_replies_where_the_reply_worker_reads_them(
     queue = resources["WhatsAppReplyQueue"]["Properties"]
     assert queue["QueueName"] == f"loket-{stage}-whatsapp-replies"
     assert queue["VisibilityTimeout"] >= resources["WhatsappReplies"]["Properties"]["Timeout"]
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_the_staff_pool_takes_only_accounts_an_admin_creates_under_the_password_policy(
+    templates: dict[str, Template], stage: str
+) -> None:
+    [pool] = resources_of(templates[stage], "AWS::Cognito::UserPool").values()
+    properties = pool["Properties"]
+    assert properties["AdminCreateUserConfig"] == {"AllowAdminCreateUserOnly": True}
+    policy = properties["Policies"]["PasswordPolicy"]
+    assert {k: policy[k] for k in policy if k != "TemporaryPasswordValidityDays"} == {
+        "MinimumLength": 10,
+        "RequireUppercase": True,
+        "RequireLowercase": True,
+        "RequireNumbers": True,
+        "RequireSymbols": False,
+    }
+    assert pool["DeletionPolicy"] == ("Retain" if stage == "prod" else "Delete")
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_the_staff_pool_has_the_three_groups_admin_strongest(
+    templates: dict[str, Template], stage: str
+) -> None:
+    groups = resources_of(templates[stage], "AWS::Cognito::UserPoolGroup").values()
+    by_precedence = sorted((g["Properties"]["Precedence"], g["Properties"]["GroupName"]) for g in groups)
+    assert [name for _, name in by_precedence] == ["admin", "staff", "operator"]
+    assert all(g["Properties"]["UserPoolId"] == {"Ref": "StaffUserPool"} for g in groups)
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_the_office_page_s_client_signs_in_by_password_for_an_hour_and_refreshes_for_a_working_day(
+    templates: dict[str, Template], stage: str
+) -> None:
+    [client] = resources_of(templates[stage], "AWS::Cognito::UserPoolClient").values()
+    properties = client["Properties"]
+    assert properties["GenerateSecret"] is False
+    assert sorted(properties["ExplicitAuthFlows"]) == ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_PASSWORD_AUTH"]
+    units = properties["TokenValidityUnits"]
+    assert (properties["AccessTokenValidity"], units["AccessToken"]) == (1, "hours")
+    assert (properties["RefreshTokenValidity"], units["RefreshToken"]) == (12, "hours")
+    assert properties["EnableTokenRevocation"] is True
+    assert properties["PreventUserExistenceErrors"] == "ENABLED"
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_the_api_and_the_authorizer_know_the_staff_pool_and_its_client(
+    templates: dict[str, Template], stage: str
+) -> None:
+    resources = templates[stage]["Resources"]
+    for function in ("APIHandler", "Bearer"):
+        env = resources[function]["Properties"]["Environment"]["Variables"]
+        assert env["LOKET_COGNITO_USER_POOL_ID"] == {"Ref": "StaffUserPool"}, function
+        assert env["LOKET_COGNITO_CLIENT_ID"] == {"Ref": "StaffUserPoolClient"}, function
+    outputs = templates[stage]["Outputs"]
+    assert outputs["StaffUserPoolId"] == {"Value": {"Ref": "StaffUserPool"}}
+    assert outputs["StaffUserPoolClientId"] == {"Value": {"Ref": "StaffUserPoolClient"}}
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_api_gateway_keeps_the_authorizer_s_verdict_four_minutes(
+    expanded: dict[str, Path], stage: str
+) -> None:
+    """With the instance's 60 s (staff_identity.VERDICT_SECONDS): a disabled person is out
+    within 5 minutes."""
+    text = expanded[stage].read_text()
+    assert '"authorizerResultTtlInSeconds": 240' in text or '"AuthorizerResultTtlInSeconds": 240' in text

@@ -4,5 +4,6 @@ from tests.support.servers import (  # noqa: F401  (fixtures)
     dynalite_endpoint,
     http_server,
     moto_server_endpoint,
+    moto_server_staff_pool,
     moto_server_store,
 )

@@ -35,6 +35,9 @@ ACCEPTED: dict[tuple[str, str], tuple[str, dict[str, Any], int]] = {
     ("POST", "/v1/admin/checkins"): ("/v1/admin/checkins", {"code": "AAAAAAAA"}, 404),
     ("POST", "/v1/admin/calls"): ("/v1/admin/calls", {"desk": 1}, 409),
     ("PUT", "/v1/admin/tickets/{code}"): ("/v1/admin/tickets/AAAAAAAA", {"state": "served"}, 404),
+    # No user pool configured here: past the body, sign-in answers 503.
+    ("POST", "/v1/sessions"): ("/v1/sessions", {"username": "kepala", "password": "x"}, 503),
+    ("POST", "/v1/sessions/refresh"): ("/v1/sessions/refresh", {"refresh_token": "x"}, 503),
 }
 
 REFUSED_TYPES: list[str | None] = [

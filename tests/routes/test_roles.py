@@ -33,6 +33,7 @@ ADMIN_ROUTES: dict[tuple[str, str], tuple[str, object, tuple[str, ...]]] = {
     ),
     ("GET", "/v1/admin/report"): ("/v1/admin/report", None, ("admin",)),
     ("GET", "/v1/admin/advice"): ("/v1/admin/advice", None, ("admin",)),
+    ("GET", "/v1/admin/me"): ("/v1/admin/me", None, ("operator", "staff", "admin")),
 }
 
 

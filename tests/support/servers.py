@@ -28,6 +28,7 @@ import pytest
 if TYPE_CHECKING:
     from chalicelib.store.dynamo import DynamoStore
     from local.http_server import HttpServer
+    from tests.support.staff_pool import StaffPool
 
 ROOT = Path(__file__).resolve().parents[2]
 DYNALITE = ROOT / "node_modules" / ".bin" / "dynalite"
@@ -199,6 +200,14 @@ def moto_server_endpoint() -> Iterator[str]:
 @pytest.fixture
 def moto_server_store(monkeypatch: pytest.MonkeyPatch, moto_server_endpoint: str) -> DynamoStore:
     return bind_store(monkeypatch, moto_server_endpoint)
+
+
+@pytest.fixture
+def moto_server_staff_pool(monkeypatch: pytest.MonkeyPatch, moto_server_endpoint: str) -> StaffPool:
+    """`make run`'s staff user pool on the embedded moto server's cognito-idp, as the app's."""
+    from tests.support.staff_pool import use_staff_pool
+
+    return use_staff_pool(monkeypatch, moto_server_endpoint)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from chalicelib.core.errors import ERROR_CODES, LoketError
 from chalicelib.http.errors import CODE_FOR_STATUS, STATUS_OF, error_body
 
 ROOT = Path(__file__).resolve().parents[2]
-PLACEHOLDERS = {"max_body_kib", "max_quota"}  # the limits the edge fills in
+PLACEHOLDERS = {"max_body_kib", "max_quota", "min_password"}  # the limits the edge fills in
 
 
 def _run(probe: str) -> str:
