@@ -68,6 +68,7 @@ def _serve(port: int, dynamodb_port: int) -> None:
                 f"  curl -s {server.url}/v1/days",
                 f'  curl -s {server.url}/v1/status --json \'{{"nik": "3505124509909001"}}\'',
                 f"  open {server.url}/ and book a day: verify the phone by pasting its text into make chat",
+                f"  open {server.url}/kantor (the office: sign in with an account below) and {server.url}/layar (the hall's screen)",
                 *staff,
                 f"Tickets ({'a verified phone: a resident token' if config.ticket_proof == 'phone' else 'no proof'}):"
                 "  make token ROLE=resident PHONE=6285700000001",

@@ -28,6 +28,9 @@ def test_make_run_prints_the_demo_accounts_and_each_signs_in_with_its_role(tmp_p
             )
         }
         assert printed == ACCOUNTS, run.output()
+        for page in ("/kantor", "/layar"):  # where the banner sends a newcomer: served
+            assert f"{run.loket_url}{page} " in run.output(), run.output()
+            assert requests.get(run.loket_url + page, timeout=30).status_code == 200
 
         for username, (password, group) in printed.items():
             answer = requests.post(
