@@ -42,13 +42,19 @@ def service_day(now: datetime, tz: tzinfo) -> date:
 
 
 def parse_day(value: object) -> date:
-    """A `YYYY-MM-DD` string as a date, or `InvalidDay`."""
+    """A `YYYY-MM-DD` string as a date from `EARLIEST_INSTANT`'s day on, or `InvalidDay`.
+
+    A day of year 1 is a typo too, and weeks counted back from it (the advice's history)
+    would fall off the calendar."""
     if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
         raise InvalidDay()
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise InvalidDay() from None
+    if day < EARLIEST_INSTANT.date():
+        raise InvalidDay()
+    return day
 
 
 def parse_instant(value: object) -> datetime:

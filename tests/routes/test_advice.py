@@ -146,6 +146,7 @@ def test_only_an_administrator_may_ask(api: Api) -> None:
     [
         ("day=2026-13-01", 400, "invalid_day"),
         ("day=next-week", 400, "invalid_day"),
+        ("day=0001-01-01", 400, "invalid_day"),  # its 8 weeks of history would fall off the calendar
         ("day=" + "9" * 5000, 400, "invalid_day"),
         ("days=2026-12-02", 400, "invalid_request"),
         ("site=nowhere", 404, "unknown_site"),

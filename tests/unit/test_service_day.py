@@ -35,7 +35,7 @@ def test_jakarta_has_a_fixed_offset_of_seven_hours_all_year() -> None:
         assert datetime(2026, month, 1, tzinfo=WIB).utcoffset() == timedelta(hours=7)
 
 
-@pytest.mark.parametrize("value", ["2026-11-27", "2024-02-29"])
+@pytest.mark.parametrize("value", ["2026-11-27", "2024-02-29", "2000-01-01", "9999-12-31"])
 def test_an_iso_date_parses(value: str) -> None:
     assert parse_day(value).isoformat() == value
 
@@ -53,6 +53,8 @@ def test_an_iso_date_parses(value: str) -> None:
         None,
         20261127,
         "２０２６-11-27",
+        "1999-12-31",  # before any record the office keeps
+        "0001-01-01",
     ],
 )
 def test_anything_else_is_an_invalid_day(value: object) -> None:
