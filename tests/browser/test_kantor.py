@@ -29,7 +29,16 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 from botocore.exceptions import ClientError
-from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Response, ViewportSize, expect
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Page,
+    Playwright,
+    Response,
+    Route,
+    ViewportSize,
+    expect,
+)
 
 from tests.support.api_client import mint
 from tests.support.axe import assert_accessible
@@ -617,6 +626,26 @@ def test_signing_out_ends_the_session_at_cognito_so_its_old_tokens_are_refused_a
     assert (renewed.status_code, renewed.json()["error"]["code"]) == (401, "invalid_credentials")
     page.reload()
     expect(page.get_by_label("Nama pengguna")).to_be_visible()
+
+
+def test_signing_out_forgets_the_session_even_when_the_sign_out_call_fails(
+    loket: Loket, open_page: Opener
+) -> None:
+    page = desk_page(open_page, loket, "petugas1", 1)
+
+    def unreachable(route: Route) -> None:
+        if route.request.method == "DELETE":
+            route.fulfill(status=503, json={"error": {"code": "unavailable", "message": "down"}})
+        else:
+            route.continue_()
+
+    page.route("**/v1/sessions", unreachable)
+    with page.expect_response(answered("DELETE", "/v1/sessions")):
+        page.get_by_role("button", name="Keluar").click()
+
+    expect(page.locator("#signin-error")).to_have_text("Anda sudah keluar.")
+    expect(page.locator("#work")).to_be_hidden()
+    assert page.evaluate(f"sessionStorage.getItem('{SESSION_KEY}')") is None
 
 
 def test_staff_see_no_admin_sections_and_where_the_browser_has_no_barcode_detector_no_scan_button(
