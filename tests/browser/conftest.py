@@ -1,5 +1,7 @@
 """The browser tier: Debian's headless Chromium, driven by Playwright, against the real local
-HTTP server (`local.http_server`) over the embedded, linearizable moto DynamoDB with demo data.
+HTTP server (`local.http_server`) over the embedded, linearizable moto DynamoDB with demo data,
+and staff who sign in on that same moto server's cognito-idp: `make run`'s user pool and its
+demo accounts (local/staff_pool.py).
 
 Chromium is the system one at /usr/bin/chromium (`.ci/run` installs it); Playwright's own
 browser download cannot work on this network. When Chromium is missing the tier FAILS:
@@ -19,6 +21,7 @@ from playwright.sync_api import Browser, ConsoleMessage, Playwright, ViewportSiz
 
 from chalicelib import runtime, settings
 from tests.support.browser import CHROMIUM, CHROMIUM_FLAGS, EVERY_WEEKDAY, PHONE, Loket, Watched
+from tests.support.staff_pool import StaffPool
 from tests.support.whatsapp import ACCESS_TOKEN, APP_SECRET, VERIFY_TOKEN, StandInGraph
 
 REGION = "ap-southeast-3"
@@ -80,6 +83,20 @@ def tables() -> Iterator[Tables]:
         bind(config.table_prefix, config.region, config.dynamodb_endpoint)
 
 
+@pytest.fixture(scope="module")
+def staff_pool(tables: Tables) -> Iterator[StaffPool]:
+    """`make run`'s user pool (its policy, groups, app client and demo accounts) on the embedded
+    moto server, for this module: a person added or signed out by one test is no other's."""
+    import boto3
+
+    from local.staff_pool import create_demo_pool
+
+    cognito = boto3.client("cognito-idp", region_name=REGION, endpoint_url=tables.endpoint)
+    created = create_demo_pool(cognito)
+    yield StaffPool(cognito, created.user_pool_id, created.client_id)
+    cognito.delete_user_pool(UserPoolId=created.user_pool_id)
+
+
 @pytest.fixture
 def graph() -> Iterator[StandInGraph]:
     """Meta's Graph API as `make run` stands it in: the replies loket sends a verified phone."""
@@ -89,15 +106,19 @@ def graph() -> Iterator[StandInGraph]:
 
 
 @pytest.fixture
-def loket(tables: Tables, graph: StandInGraph, monkeypatch: pytest.MonkeyPatch) -> Iterator[Loket]:
+def loket(
+    tables: Tables, staff_pool: StaffPool, graph: StandInGraph, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Loket]:
     """A fresh service per test: empty tables, the demo data, an HTTP server on 127.0.0.1,
-    its WhatsApp webhook taking messages signed with the test app secret.
+    its WhatsApp webhook taking messages signed with the test app secret, staff signing in
+    on the module's user pool.
 
     Every weekday is open, so the ticket flow runs on any day; the clock is pinned to the
     instant the fixture starts, so a test that crosses midnight WIB still sees one service day.
     """
     from app import app
     from chalicelib.core.service_day import service_day
+    from chalicelib.http import staff_identity
     from chalicelib.store.models import MODELS
     from chalicelib.whatsapp import config as whatsapp_config
     from chalicelib.whatsapp import outbox
@@ -114,8 +135,12 @@ def loket(tables: Tables, graph: StandInGraph, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("AWS_REGION", REGION)
     monkeypatch.setenv("LOKET_TABLE_PREFIX", tables.prefix)
     monkeypatch.setenv("LOKET_OPEN_WEEKDAYS", EVERY_WEEKDAY)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", tables.endpoint)
+    monkeypatch.setenv("LOKET_COGNITO_USER_POOL_ID", staff_pool.user_pool_id)
+    monkeypatch.setenv("LOKET_COGNITO_CLIENT_ID", staff_pool.client_id)
     settings.reset()
     runtime.reset()
+    staff_identity.reset()  # no token accepted by an earlier test is taken again
     started = datetime.now(UTC)
     monkeypatch.setattr(runtime, "now", lambda: started)
     store = runtime.store()  # binds the models to this endpoint and prefix before anything uses them
@@ -133,6 +158,7 @@ def loket(tables: Tables, graph: StandInGraph, monkeypatch: pytest.MonkeyPatch) 
         whatsapp_config.reset()
         settings.reset()
         runtime.reset()
+        staff_identity.reset()
 
 
 def _watch(browser: Browser, viewport: ViewportSize) -> Iterator[Watched]:

@@ -1,7 +1,7 @@
 """The hall's display (`/layar`) as the browser tests drive it: speech synthesis and WebAudio
 stubbed by an init script that records each call, read back as chimes and sentences; the next
-poll of the queue brought forward on a page whose clock is installed. (tests/browser/test_layar.py
-holds the same helpers of its own, written before this module.)"""
+poll of the queue brought forward on a page whose clock is installed. Used by
+tests/browser/test_layar.py and test_kantor.py."""
 
 from __future__ import annotations
 
