@@ -95,8 +95,19 @@ preflight-test:
 preflight-package:
 	@$(PYTHON) -m infra.preflight package
 
+# Every tier. The `long` modules (tests/support/tiers.py: the races, the rush, the 100,000-row
+# import) each keep one core busy under one GIL, so they run in a second pytest beside the
+# rest; their report follows the rest's. Either failing fails the target.
+LONG_LOG := tests/artifacts/long-tests.log
 test: preflight-test lint typecheck install
-	$(BIN)/pytest tests
+	@mkdir -p $(dir $(LONG_LOG))
+	@echo "make test: the long tests run beside the rest; their report follows ($(LONG_LOG))"
+	@$(BIN)/pytest tests -m long -p no:cacheprovider > $(LONG_LOG) 2>&1 & long=$$!; \
+	trap 'kill $$long 2>/dev/null' INT TERM; \
+	$(BIN)/pytest tests -m "not long"; rest=$$?; \
+	wait $$long; longs=$$?; \
+	echo "--- the long tests (-m long) ---"; cat $(LONG_LOG); \
+	[ $$rest -eq 0 ] && [ $$longs -eq 0 ]
 
 # dist/<stage>/: sam.json + deployment.zip for each stage (STAGE=prod: one; MEASURE=1: import costs too).
 package: preflight-package $(VENV)/.installed

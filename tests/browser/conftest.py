@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Playwright, ViewportSize, sync_playwright
+from playwright.sync_api import Browser, Playwright, ViewportSize, sync_playwright
 
 from chalicelib import runtime, settings
-from tests.support.browser import CHROMIUM, CHROMIUM_FLAGS, EVERY_WEEKDAY, PHONE, Loket, Watched
+from tests.support.browser import CHROMIUM, CHROMIUM_FLAGS, EVERY_WEEKDAY, PHONE, Loket, Watched, watched_page
 from tests.support.staff_pool import StaffPool
 from tests.support.whatsapp import ACCESS_TOKEN, APP_SECRET, VERIFY_TOKEN, StandInGraph
 
@@ -165,17 +165,7 @@ def _watch(browser: Browser, viewport: ViewportSize) -> Iterator[Watched]:
     context = browser.new_context(
         viewport=viewport, locale="id-ID", timezone_id="Asia/Jakarta", service_workers="block"
     )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    seen = Watched(page)
-    page.on("request", lambda request: seen.requests.append(request.url))
-    page.on("pageerror", lambda error: seen.problems.append(f"script error: {error}"))
-
-    def on_console(message: ConsoleMessage) -> None:
-        if "Content Security Policy" in message.text:
-            seen.problems.append(f"CSP: {message.text}")
-
-    page.on("console", on_console)
+    seen = watched_page(context)
     yield seen
     context.close()
     assert seen.problems == [], "the page broke in the browser"

@@ -31,7 +31,6 @@ import requests
 from botocore.exceptions import ClientError
 from playwright.sync_api import (
     Browser,
-    ConsoleMessage,
     Page,
     Playwright,
     Response,
@@ -43,7 +42,7 @@ from playwright.sync_api import (
 from tests.support.api_client import mint
 from tests.support.axe import assert_accessible
 from tests.support.booking import in_indonesian
-from tests.support.browser import Loket, Watched
+from tests.support.browser import Loket, Watched, watched_page
 from tests.support.camera import Camera, install_barcode_detector, launch_with_camera
 from tests.support.layar import RECORDER, heard, next_poll, spoken
 from tests.support.residents import nik
@@ -93,23 +92,13 @@ def open_page(browser: Browser) -> Iterator[Opener]:
             service_workers="block",
             accept_downloads=True,
         )
-        context.set_default_timeout(10_000)
         if init_script:
             context.add_init_script(init_script)
         if barcode_detector:
             install_barcode_detector(context)
-        page = context.new_page()
-        seen = Watched(page)
-        page.on("request", lambda request: seen.requests.append(request.url))
-        page.on("pageerror", lambda error: seen.problems.append(f"script error: {error}"))
-
-        def on_console(message: ConsoleMessage) -> None:
-            if "Content Security Policy" in message.text:
-                seen.problems.append(f"CSP: {message.text}")
-
-        page.on("console", on_console)
+        seen = watched_page(context)
         watched.append(seen)
-        return page
+        return seen.page
 
     yield opener
     for seen in watched:

@@ -22,7 +22,7 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from tests.support.api_client import mint
 from tests.support.axe import assert_accessible
-from tests.support.browser import Loket, Watched
+from tests.support.browser import Loket, Watched, watched_page
 from tests.support.layar import RECORDER, heard, next_poll, spoken, wait_for_sentences
 from tests.support.residents import nik
 from tests.support.screens import screenshot
@@ -98,20 +98,8 @@ def _tv(browser: Browser, viewport: ViewportSize) -> Iterator[Watched]:
     context = browser.new_context(
         viewport=viewport, locale="id-ID", timezone_id="Asia/Jakarta", service_workers="block"
     )
-    context.set_default_timeout(10_000)
     context.add_init_script(RECORDER)
-    page = context.new_page()
-    seen = Watched(page)
-    page.on("request", lambda request: seen.requests.append(request.url))
-    page.on("pageerror", lambda error: seen.problems.append(f"script error: {error}"))
-    page.on(
-        "console",
-        lambda message: (
-            seen.problems.append(f"CSP: {message.text}")
-            if "Content Security Policy" in message.text
-            else None
-        ),
-    )
+    seen = watched_page(context)
     yield seen
     context.close()
     assert seen.problems == [], "the page broke in the browser"

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from playwright.sync_api import Page, ViewportSize
+from playwright.sync_api import BrowserContext, ConsoleMessage, Page, ViewportSize
 
 CHROMIUM = Path(os.environ.get("LOKET_CHROMIUM", "/usr/bin/chromium"))
 # --headless and --no-sandbox come from `headless=True` and `chromium_sandbox=False`; Playwright
@@ -39,3 +39,20 @@ class Watched:
     page: Page
     requests: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+
+
+def watched_page(context: BrowserContext) -> Watched:
+    """A new page of `context`, its requests and breakages recorded: a script error or a CSP
+    refusal (Chromium reports those on the console only) is a problem the test must see."""
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    seen = Watched(page)
+    page.on("request", lambda request: seen.requests.append(request.url))
+    page.on("pageerror", lambda error: seen.problems.append(f"script error: {error}"))
+
+    def on_console(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            seen.problems.append(f"CSP: {message.text}")
+
+    page.on("console", on_console)
+    return seen

@@ -1,7 +1,9 @@
 """Which markers a test gets from where it lives (tests/conftest.py applies them at collection).
 
-`make check` runs what is not `slow`: the edit-run loop. The other markers name a kind of
-tier, so `pytest -m "not browser"` or `pytest -m load` select across directories.
+`make check` runs what is not `slow`: the edit-run loop. `make test` runs what is `long` (a
+few modules of minutes each, bound to one core by the GIL of the emulator they drive) in a
+second process beside the rest. The other markers name a kind of tier, so
+`pytest -m "not browser"` or `pytest -m load` select across directories.
 """
 
 from __future__ import annotations
@@ -20,10 +22,11 @@ MARKERS: dict[str, tuple[str, ...]] = {
     "stateful": ("slow",),
     "infra": ("slow", "infra"),
     "integration": ("slow", "integration"),
-    "integration/test_concurrency.py": ("load",),
-    "integration/test_http_rush.py": ("load",),
-    "integration/test_booking_races.py": ("load",),
-    "integration/test_door_races.py": ("load",),
+    "integration/test_concurrency.py": ("load", "long"),
+    "integration/test_http_rush.py": ("load", "long"),
+    "integration/test_booking_races.py": ("load", "long"),
+    "integration/test_door_races.py": ("load", "long"),
+    "imports/test_import_at_scale.py": ("long",),
     "browser": ("slow", "browser"),
 }
 
