@@ -208,6 +208,25 @@ def check_in(page: Page, text: str) -> None:
     field.press("Enter")
 
 
+def test_a_handheld_scanner_typing_the_next_code_over_a_refused_one_checks_that_one_in(
+    loket: Loket, open_page: Opener
+) -> None:
+    """A USB QR scanner is a keyboard: it types the code and Enter into the focused field,
+    without clearing it first. What a refused code leaves there must not spoil the next."""
+    ticket = Residents(loket).book(6)
+    page = desk_page(open_page, loket, "petugas1", 1)
+    field = page.get_by_label("Kode tiket atau NIK")
+    answer = page.locator("#checkin-answer")
+
+    field.press_sequentially("ABCDEFGH")
+    page.keyboard.press("Enter")
+    expect(answer).to_contain_text("Tidak ada tiket hari ini untuk kode atau NIK ini.")
+    page.keyboard.type(str(ticket["code"]))  # the next resident's code, wherever focus is
+    page.keyboard.press("Enter")
+
+    expect(answer).to_contain_text(f"Sudah check-in: nomor {ticket['number']}")
+
+
 def test_a_day_at_two_desks_checks_in_calls_serves_and_recalls_and_the_hall_sees_and_hears_each_call(
     loket: Loket, open_page: Opener
 ) -> None:
