@@ -14,6 +14,7 @@ PynamoDB's connections (one per table).
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -154,6 +155,11 @@ class DieAt:
     at: int | None = None  # None: never die, only record the calls
     after: bool = False
     calls: list[Call] = field(default_factory=list)
+    # The stage import writes from a pool of threads: a call's number is taken under a lock
+    # and kept by the thread making it, so another thread's call landing between this one's
+    # before and after hooks cannot move it (and skip the death).
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    _number: threading.local = field(default_factory=threading.local, repr=False, compare=False)
 
     @property
     def committed(self) -> list[Call]:
@@ -165,12 +171,14 @@ class DieAt:
     def _before(self, model: Any, params: dict[str, Any], **_: Any) -> None:
         body = params.get("body") or b"{}"
         table = json.loads(body if isinstance(body, (bytes, str)) else b"{}").get("TableName", "")
-        self.calls.append(Call(model.name, str(table)))
-        if not self.after and len(self.calls) == self.at:
+        with self._lock:
+            self.calls.append(Call(model.name, str(table)))
+            self._number.value = len(self.calls)
+        if not self.after and self._number.value == self.at:
             raise ProcessDied(f"before call {self.at}")
 
     def _after(self, model: Any, **_: Any) -> None:
-        if self.after and len(self.calls) == self.at:
+        if self.after and getattr(self._number, "value", None) == self.at:
             raise ProcessDied(f"after call {self.at}")
 
     @contextmanager
